@@ -1,0 +1,30 @@
+"""Load the linguistic data files in ``forestry_analysis/lexicon/`` (cached, read once)."""
+from __future__ import annotations
+
+import csv
+import tomllib
+from functools import lru_cache
+from importlib import resources
+
+
+def _open(name: str):
+    return resources.files("forestry_analysis").joinpath("lexicon").joinpath(name)
+
+
+@lru_cache(maxsize=None)
+def toml(name: str) -> dict:
+    """A TOML lexicon file as a dict."""
+    return tomllib.loads(_open(name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> tuple[dict, ...]:
+    """A CSV lexicon file as a tuple of row dicts (lines starting with # are comments)."""
+    lines = [ln for ln in _open(name).read_text(encoding="utf-8").splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    return tuple(csv.DictReader(lines))
+
+
+def path(name: str) -> str:
+    """Filesystem path of a lexicon file (for libraries that want a path, like jieba)."""
+    return str(_open(name))

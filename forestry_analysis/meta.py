@@ -1,0 +1,302 @@
+"""Report metadata (title, organisation, year, period, date, kind) and the body's bounds.
+
+Scraped pages wrap the report in a page header, site blurbs and page furniture; the
+report's own title line and its signature outrank them, and a disagreement between them
+becomes a warning instead of a silent choice. Cue words live in ``lexicon/meta.toml``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import PurePath
+
+from . import lexicon_data
+from .outline import cn_number, find_markers
+
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+_DATE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4}|(?:1|2|19|20|201|202)?[xX×*]{1,4})\s*年\s*"
+                   + _NUM + r"?\s*[xX×*]*\s*月\s*" + _NUM + r"?\s*[xX×*]*\s*日\s*$"
+                   + r"|^\s*(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\s*$")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+@lru_cache(maxsize=1)
+def _lex():
+    d = lexicon_data.toml("meta.toml")
+    def spaced(words):
+        return re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in sorted(words, key=len, reverse=True)))
+    def alt(words):
+        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    t, o = d["title"], d["org"]
+    return dict(
+        d=d,
+        blurb=spaced(d["preamble"]["phrases"]),
+        header=re.compile("|".join(d["preamble"]["header_lines"])),
+        trailer=re.compile("|".join(d["trailer"]["lines"])),
+        tail=re.compile(d["trailer"]["inline_tail"]),
+        title_word=re.compile(alt(t["summary_words"] + t["plan_words"] + t["other_words"])),
+        summary=re.compile(alt(t["summary_words"])),
+        plan=re.compile(alt(t["plan_words"])),
+        strip_suffix=re.compile(t["strip_suffix"]),
+        org=re.compile(rf"((?:[\u4e00-\u9fffXx×*]{{1,7}}?(?:{alt(o['units'])}))*)"
+                       rf"((?:[{''.join(u for u in o['units'] if len(u) == 1)}])?(?:{alt(o['suffixes'])}))"),
+        org_lead=re.compile(rf"^(?:{alt(t['org_lead'])})"),
+        placeholder=re.compile(d["year"]["placeholder"]),
+        body_year=re.compile(rf"(?<!\d)((?:19|20)\d{{2}})\s*年(?={alt(d['year']['body_cues'])})"),
+        period=re.compile(alt([w for w, _ in d["period"]["words"]])),
+        opening_period=re.compile(rf"(?:^|(?<=[,。;:\s年\dxX*]))(?:{alt([w for w, _ in d['period']['words']])})"),
+        month=re.compile(d["period"]["month"]),
+        plan_sec=re.compile(alt(d["sections"]["plan"])),
+        actual_sec=re.compile(alt(d["sections"]["actual"])),
+        problem_sec=re.compile(alt(d["sections"]["problem"])),
+    )
+
+
+def _heading_matches(heading, key: str) -> bool:
+    lex = _lex()
+    h = (heading or "").strip()
+    return bool(h) and len(h) <= lex["d"]["sections"]["max_heading_len"] and bool(lex[key].search(h))
+
+
+def is_plan_heading(heading) -> bool:
+    """A short heading about the next period (下一步工作计划, 下半年打算), not the one reported."""
+    return _heading_matches(heading, "plan_sec") and not _heading_matches(heading, "actual_sec")
+
+
+def is_problem_heading(heading) -> bool:
+    """A short heading about problems and difficulties (存在的问题和困难)."""
+    return _heading_matches(heading, "problem_sec")
+
+
+def _lines(text: str, start: int = 0, end: int | None = None):
+    """(start, end) of each line without its newline, between ``start`` and ``end``."""
+    end = len(text) if end is None else end
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        yield pos, stop
+        pos = stop + 1
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _is_title(line: str) -> bool:
+    lex = _lex()
+    return (0 < len(line) <= lex["d"]["title"]["max_len"] and not re.search(r"[。!?;:]$|[。;]", line)
+            and not lex["header"].search(line) and not lex["blurb"].search(line)
+            and not find_markers(line) and bool(lex["title_word"].search(line)))
+
+
+def _is_teaser(text: str, s: int, e: int) -> bool:
+    """A scraped teaser: the line, spaces removed, is the start of the text that follows it."""
+    line = re.sub(r"\s+", "", text[s:e])
+    rest = re.sub(r"\s+", "", text[e:e + 3 * len(line) + 200])
+    return len(line) >= 20 and rest.startswith(line)
+
+
+def _head(text: str):
+    """Walk the page head: (body_start, title_span or None, other title-like spans)."""
+    lex = _lex()
+    titles, pos = [], 0
+    for s, e in _lines(text):
+        s, e = _strip(text, s, e)
+        pos = s
+        if s == e:
+            continue
+        line = text[s:e]
+        if _is_title(line) or lex["header"].search(line) or _is_teaser(text, s, e):
+            if _is_title(line):
+                titles.append((s, e))
+            pos = e
+            continue
+        hits = list(lex["blurb"].finditer(text, s, e))
+        if not hits:
+            break
+        end = re.compile(r"[。!?]+").search(text, hits[-1].end(), e)
+        pos = end.end() if end else e
+        if pos < e:
+            break
+    else:
+        pos = len(text)
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos, (titles[-1] if titles else None), titles[:-1]
+
+
+def _tail(text: str, lo: int) -> int:
+    """Start of the page furniture after the report (len(text) when none)."""
+    lex = _lex()
+    cut = len(text)
+    for s, e in reversed(list(_lines(text, lo))):
+        s2, e2 = _strip(text, s, e)
+        if s2 == e2:
+            continue
+        if lex["trailer"].search(text[s2:e2]):
+            cut = s2
+            continue
+        m = lex["tail"].search(text, s2, e2)
+        if m and m.start() > s2:
+            cut = m.start()
+        break
+    return cut
+
+
+def _cn_int(s: str | None) -> int | None:
+    if not s or re.search(r"[xX×*]", s):
+        return None
+    if s.isdigit():
+        return int(s)
+    if all(c in _CN_DIGIT for c in s) and len(s) == 4:
+        return int("".join(_CN_DIGIT[c] for c in s))
+    return cn_number(s) or None
+
+
+def _signature(text: str, lo: int, hi: int):
+    """(span, year or placeholder, ISO date or None) of the last date-only line in [lo, hi)."""
+    lines = [_strip(text, s, e) for s, e in _lines(text, lo, hi)]
+    lines = [(s, e) for s, e in lines if s < e]
+    for i in range(len(lines) - 1, -1, -1):
+        s, e = lines[i]
+        m = _DATE.match(text[s:e])
+        if not m:
+            continue
+        g = m.groups()
+        y, mo, d = (g[0], g[1], g[2]) if g[0] else (g[3], g[4], g[5])
+        start = s
+        if i > 0:
+            ps, pe = lines[i - 1]
+            prev = text[ps:pe]
+            if len(prev) <= 30 and not re.search(r"[。,;:!?]", prev) and not find_markers(prev) and (
+                    _lex()["org"].search(prev) or re.search(r"[局站室会府部心场处所队]$", prev)):
+                start = ps
+        yi, mi, di = _cn_int(y), _cn_int(mo), _cn_int(d)
+        iso = f"{yi:04d}-{mi:02d}-{di:02d}" if yi and mi and di and mi <= 12 and di <= 31 else None
+        return (start, e), (yi or f"{y}年"), iso
+    return None
+
+
+def _year_token(text: str, s: int = 0, e: int | None = None, body: bool = False):
+    """First year in text[s:e] as int, or the placeholder string, or None."""
+    lex = _lex()
+    e = len(text) if e is None else e
+    real = (lex["body_year"] if body else _YEAR).search(text, s, e)
+    ph = lex["placeholder"].search(text, s, e)
+    if ph and (not real or ph.start() < real.start()):
+        return ph.group() + "年"
+    return int(real.group(1)) if real else None
+
+
+def _org(text: str):
+    """(org, region) from the first organisation name in ``text``."""
+    lex = _lex()
+    for m in lex["org"].finditer(text or ""):
+        region = lex["org_lead"].sub("", m.group(1))
+        org = region + m.group(2)
+        return org, (region if len(region) >= 2 else None)
+    return None, None
+
+
+def _period(title: str, opening: str):
+    lex = _lex()
+    words = dict(lex["d"]["period"]["words"])
+    m = lex["period"].search(title or "")
+    if m:
+        return words[m.group()]
+    mm = lex["month"].search(title or "")
+    if mm:
+        n = _cn_int(mm.group(1))
+        if n and 1 <= n <= 12:
+            return f"M{n:02d}"
+    m = lex["opening_period"].search(opening or "")
+    return words[m.group()] if m else None
+
+
+def _kind(title: str, text: str, lo: int, hi: int) -> str:
+    lex = _lex()
+    title = title or ""
+    plan_title = bool(lex["plan"].search(title))
+    if plan_title and not lex["summary"].search(title):
+        return "plan"
+    if plan_title or any(it.level < 3 and is_plan_heading(it.heading) for it in find_markers(text, lo, hi)):
+        return "both"
+    return "summary"
+
+
+def _choose_year(sources: list[tuple[str, object]], warnings: list[str], tolerance: int):
+    """Year from the first source that states one; warn on placeholders and conflicts."""
+    stated = [(name, y) for name, y in sources if y is not None]
+    if not stated:
+        warnings.append("no year stated in the title, signature or opening")
+        return None
+    name, y = stated[0]
+    if isinstance(y, str):
+        warnings.append(f"placeholder year {y} in the {name}; year unknown")
+        return None
+    trusted = [(n, v) for n, v in stated if n in ("title", "signature") and isinstance(v, int)]
+    for n, v in trusted:
+        if n != name and abs(v - y) > tolerance:
+            warnings.append(f"the {n} says {v} but the {name} says {y}; using {y}")
+    header = next((v for n, v in stated if n == "page header" and isinstance(v, int) and v != y), None)
+    if header is not None:
+        agree = [n for n, v in trusted if v == y] or [name]
+        verb = "say" if len(agree) > 1 else "says"
+        warnings.append(f"page header says {header} but the report's {' and '.join(agree)} {verb} {y}; "
+                        f"using {y}")
+    return y
+
+
+def _title_from_path(path) -> str | None:
+    """A file name that reads like a report title (重庆市…2020年上半年工作总结.txt)."""
+    if path is None:
+        return None
+    from .normalize import Normalized
+    stem = Normalized(PurePath(str(path)).stem).text.strip()
+    return stem if _is_title(stem) else None
+
+
+def extract_meta(norm, path=None) -> dict:
+    """Metadata and body bounds (normalised offsets) of one report.
+
+    Keys: title, org, region, year, period, date, report_kind, warnings, body_start,
+    body_end, title_span, signature_span. When the text has no title line, a file name
+    (``path``) that reads like a title stands in for it.
+    """
+    lex = _lex()
+    text = norm.text
+    body_start, title_span, headers = _head(text)
+    tail = max(_tail(text, body_start), body_start)
+    sig = _signature(text, body_start, tail)
+    body_end = tail
+    if sig and not text[sig[0][1]:tail].strip():
+        body_end = sig[0][0]
+    warnings: list[str] = []
+    title = None
+    if title_span:
+        title = lex["strip_suffix"].sub("", text[title_span[0]:title_span[1]]) or None
+    elif (title := _title_from_path(path)) is not None:
+        warnings.append("no title line in the text; title taken from the file name")
+    opening = text[body_start:body_start + lex["d"]["year"]["opening_chars"]]
+    sources = [("title", _year_token(title or "")),
+               ("signature", sig[1] if sig else None),
+               ("opening", _year_token(opening, body=True)),
+               ("page header", next((y for s, e in headers if (y := _year_token(text, s, e)) is not None), None))]
+    year = _choose_year(sources, warnings, lex["d"]["year"]["date_tolerance"])
+    if sig and sig[2] is None:
+        warnings.append(f"signature date {text[sig[0][0]:sig[0][1]].split()[-1]} is incomplete")
+    org, region = _org(title)
+    if org is None and sig:
+        org, region = _org(text[sig[0][0]:sig[0][1]])
+    if org is None:
+        org, region = _org(opening)
+    return dict(title=title, org=org, region=region, year=year, period=_period(title, opening),
+                date=sig[2] if sig else None, report_kind=_kind(title, text, body_start, body_end),
+                warnings=warnings, body_start=body_start, body_end=body_end,
+                title_span=title_span, signature_span=sig[0] if sig else None)

@@ -1,0 +1,514 @@
+"""Quantity mentions → the metrics table and the ledger of every number-like token.
+
+Works on the normalised text (``normalize.Normalized``) and maps every span back to the
+original. Steps: scan number tokens; decide for each whether it is a quantity (a unit or
+classifier follows) or not (year, ordinal, slogan, title, name, …, each with a reason); find
+units whose number was lost or hidden by a placeholder; then give every quantity its
+indicator (the report's words), kind (actual/plan/rate), category and catalogue id.
+All word lists live in ``lexicon/``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import categories, lexicon_data
+from .numbers import CN_CHARS, CN_DIGITS, Token, scan
+from .units import Unit, match_scale, match_unit, units
+
+_SPACE = " \t"
+_CLAUSE_END = set(",;。!\n")                   # bounds the window read for kind
+_PHRASE_END = _CLAUSE_END | set(":、()[]\"")  # bounds the indicator phrase
+_MARKER = re.compile(r"\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]是")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_YEARS = re.compile(r"(?:\d{2,4}|[\dxX*]{4})\s*年度?|\d{1,2}月(?:\d{1,2}日)?(?:底|初|中旬|末)?|[截止至到]+[^,;。]{0,8}?日")
+_FILLER_HEAD = ("上半年", "下半年", "今年", "本年度", "年初", "近年来", "其中", "另外", "同时", "此外", "目前", "截止目前", "截至目前", "全区", "全市", "全县", "全镇",
+                "全省", "全乡", "均为", "为", "我区", "我县", "我市", "我镇", "我局", "我站", "共计", "累计", "共", "已经", "已",
+                "并", "还", "均", "对", "在", "先后", "原有", "现有", "共有", "有")
+_FILLER_TAIL = ("达到", "达", "为", "是", "在", "共计", "合计", "总计", "累计", "共", "约", "近", "计", "的",
+                "有", "超过", "逾", "不少于", "不低于", "控制在", "≥", "≤", ">", "<", "`", "各类", "各种")
+_VERBS_ONLY = re.compile(r"^(?:认真|积极|切实|深入|大力|全面|扎实|共|累计|已|并)*(?:开展|落实|实施|完成|组织|"
+                         r"实现|办理|有|达到|达|出动|投入|选聘|建设|引入|经过|确保|已经完成|共计完成)*$")
+_PLAN_NOUN_TAIL = re.compile(r"(?:计划)?(?:总)?任务(?:数)?(?:为)?$|计划$")
+
+
+@dataclass
+class Mention:
+    start: int                 # normalised offsets
+    end: int
+    value: float | None        # in base unit
+    unit: Unit
+    unit_written: str
+    approx: bool
+    missing: bool
+    num_start: int             # where the number (or the lost number) is
+    unit_end: int
+    kind: str = "actual"
+    indicator: str = ""
+    indicator_id: str | None = None
+    category: str = "other"
+    extra: dict = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    r = lexicon_data.toml("numbers.toml")
+    k = lexicon_data.toml("kinds.toml")
+    slogans = [ln.strip() for ln in open(lexicon_data.path("slogans.txt"), encoding="utf-8")
+               if ln.strip() and not ln.startswith("#")]
+    return r, k, re.compile("|".join(map(re.escape, sorted(slogans, key=len, reverse=True))))
+
+
+def _starts(text, pos, words):
+    """The longest of ``words`` written at ``text[pos:]``, or None."""
+    best = None
+    for w in words:
+        if text.startswith(w, pos) and (best is None or len(w) > len(best)):
+            best = w
+    return best
+
+
+def _skip_space(text, pos, limit=3):
+    n = 0
+    while pos < len(text) and text[pos] in _SPACE and n < limit:
+        pos += 1
+        n += 1
+    return pos
+
+
+def _regions(text):
+    """Spans that hold no metric: 《titles》, 〔document numbers〕, quoted slogans, slogan words."""
+    rules, _, slogan_rx = _rules()
+    spans = []
+    for m in re.finditer(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉", text):
+        spans.append((m.start(), m.end(), "document_title"))
+    for m in re.finditer(r"[〔\[【]\s*\d{4}\s*[〕\]】]\s*\d+\s*号|\d+\s*号文", text):
+        spans.append((m.start(), m.end(), "document_number"))
+    limit = rules["not_metric"]["quoted_slogan_max"]
+    for m in re.finditer(r"\"([^\"\n]{1,%d})\"|'([^'\n]{1,%d})'" % (limit, limit), text):
+        inner = m.group(1) or m.group(2) or ""
+        if any(c in CN_CHARS or c.isdigit() for c in inner):
+            spans.append((m.start(), m.end(), "slogan"))
+    for m in slogan_rx.finditer(text):
+        spans.append((m.start(), m.end(), "slogan"))
+    return sorted(spans)
+
+
+def _region_reason(spans, s, e):
+    for a, b, why in spans:
+        if a <= s and e <= b:
+            return why
+        if a > s:
+            break
+    return None
+
+
+class _Extractor:
+    def __init__(self, text, context):
+        self.t = text
+        self.ctx = context
+        self.rules, self.kinds, _ = _rules()
+        self.regions = _regions(text)
+        self.mentions: list[Mention] = []
+        self.ledger: list[dict] = []
+        self.consumed = 0
+
+    # -- the number grammar -------------------------------------------------------------
+    def quantity_after(self, pos):
+        """(scale word, factor, approx, Unit, end) for a quantity written after a number at pos."""
+        t, approx_words = self.t, self.rules["approx"]
+        p = _skip_space(t, pos)
+        approx = False
+        w = _starts(t, p, approx_words["infix"])
+        if w:
+            approx, p = True, p + len(w)
+        unit = match_unit(t, p)
+        scale, factor = "", 1.0
+        if unit is None:
+            sc = match_scale(t, p)
+            if sc:
+                q = p + len(sc[0])
+                w = _starts(t, q, approx_words["infix"])
+                if w:
+                    approx, q = True, q + len(w)
+                q = _skip_space(t, q, 1)
+                u2 = match_unit(t, q)
+                if u2:
+                    scale, factor, unit, p = sc[0], sc[1], u2, q
+        if unit is None:
+            return None
+        end = p + len(unit.surface)
+        w = _starts(t, end, approx_words["suffix"])
+        if w and not (w == "多" and _HAN.match(t[end + 1:end + 2] or "") and t[end + 1:end + 2] not in "个次"):
+            approx = True
+        return scale, factor, approx, unit, end
+
+    def prefix_approx(self, start):
+        before = self.t[max(0, start - 4):start].rstrip(_SPACE)
+        return any(before.endswith(w) for w in self.rules["approx"]["prefix"])
+
+    def not_metric_reason(self, tok: Token):
+        """Why a token is not a quantity, or None when it may be one."""
+        t, nm = self.t, self.rules["not_metric"]
+        why = _region_reason(self.regions, tok.start, tok.end)
+        if why:
+            return why
+        after = _skip_space(t, tok.end, 1)
+        if _starts(t, after, nm["date_after"]) and not match_unit(t, after) or \
+                _starts(t, after, ("个月",)):
+            return "placeholder_year" if tok.form == "placeholder" else "date"
+        if re.match(r"[-/.:]\d", t[tok.end:tok.end + 2]) and tok.form == "arabic" and \
+                (len(tok.raw) == 4 or t[tok.end] == ":"):
+            return "date"
+        if tok.start and re.match(r"\d", t[tok.start - 1]) and t[tok.start - 2:tok.start - 1] in "-/:":
+            return "date"
+        before = t[max(0, tok.start - 3):tok.start]
+        if any(before.endswith(w) for w in nm["ordinal_before"]):
+            return "ordinal"
+        nxt = t[tok.end:tok.end + 1]
+        if nxt == "是" and tok.form == "chinese" or nxt == "、" and (tok.form == "chinese" or self.line_start(tok.start)):
+            return "ordinal"
+        if nxt in (".", "．") and self.line_start(tok.start) and not t[tok.end + 1:tok.end + 2].isdigit():
+            return "ordinal"
+        if tok.start and t[tok.start - 1] == "(" and nxt == ")":
+            return "ordinal"
+        if _starts(t, tok.end, nm["name_after"]):
+            return "name"
+        return None
+
+    def line_start(self, pos):
+        i = pos - 1
+        while i >= 0 and self.t[i] in _SPACE:
+            i -= 1
+        return i < 0 or self.t[i] == "\n"
+
+    # -- the main pass ---------------------------------------------------------------
+    def run(self):
+        tokens = list(scan(self.t))
+        for i, tok in enumerate(tokens):
+            if tok.start < self.consumed:
+                continue
+            self.take(tok, tokens[i + 1] if i + 1 < len(tokens) else None)
+        self.lost_units()
+        self.mentions.sort(key=lambda m: m.start)
+        return self
+
+    def record(self, tok, is_metric, reason, form=None, value=None):
+        self.ledger.append(dict(start=tok.start, end=tok.end, raw=tok.raw, form=form or tok.form,
+                                value=tok.value if value is None else value, is_metric=is_metric, reason=reason))
+
+    def take(self, tok: Token, nxt: Token | None):
+        t = self.t
+        if tok.form == "chinese" and tok.value is None:
+            return  # a scale word alone (万, 千万): looked at by lost_units
+        if tok.percent:
+            unit = units()["%"]
+            self.add(tok.start, tok.end, tok.value, unit, "%", self.prefix_approx(tok.start), False, tok.start)
+            self.record(tok, True, "metric")
+            return
+        why = self.not_metric_reason(tok)
+        if why is None and nxt is not None and tok.form != "placeholder":
+            if self.range_pair(tok, nxt):
+                return
+        q = self.quantity_after(tok.end) if why is None else None
+        if why is None and q is None:
+            why = self.ratio_cheng(tok) or "no_unit"
+            if why == "metric":
+                return
+        if why is None:
+            scale, factor, approx, unit, end = q
+            nm = self.rules["not_metric"]
+            if tok.form == "chinese" and tok.raw in self.rules["chinese"]["idiomatic"]:
+                why = "idiom"
+            elif tok.form == "chinese" and tok.raw in self.rules["chinese"]["ordinal_like"]:
+                why = "ordinal"
+            elif unit.family == "percent" and _starts(t, end, nm["concentration_after"]):
+                why = "concentration"
+            elif not self.ctx.in_body(tok.start):
+                why = "boilerplate"
+        if why is not None:
+            if tok.form == "chinese" and len(tok.raw) == 1 and why in ("no_unit", "name"):
+                return  # a numeral inside a word (统一, 进一步): not a number
+            self.record(tok, False, why)
+            return
+        approx = approx or self.prefix_approx(tok.start)
+        missing = tok.form == "placeholder"
+        value = None if missing else tok.value * factor * unit.to_base
+        self.add(tok.start, end, value, unit, scale + unit.surface, approx, missing, tok.start)
+        self.record(tok, True, "placeholder" if missing else "metric")
+        self.consumed = end
+
+    def ratio_cheng(self, tok):
+        """九成 → 90%: a Chinese numeral before 成 at a phrase end."""
+        t = self.t
+        if tok.form != "chinese" or t[tok.end:tok.end + 1] != "成" or not tok.value or tok.value > 10:
+            return None
+        if t[tok.end + 1:tok.end + 2] not in "" and t[tok.end + 1] not in _PHRASE_END and \
+                not _starts(t, tok.end + 1, ("以上", "左右", "的", "多")):
+            return None
+        self.add(tok.start, tok.end + 1, tok.value * 10, units()["%"], "成", self.prefix_approx(tok.start),
+                 False, tok.start)
+        self.record(tok, True, "metric")
+        self.consumed = tok.end + 1
+        return "metric"
+
+    def range_pair(self, a: Token, b: Token):
+        """3-5次, 1至2个: both ends, approx, sharing the unit after the second."""
+        t = self.t
+        sep = t[a.end:b.start].strip(_SPACE)
+        if sep not in self.rules["range"]["separators"] or a.form != b.form:
+            return False
+        if self.not_metric_reason(b) is not None:
+            return False
+        q = self.quantity_after(b.end)
+        if q is None or a.value is None or b.value is None:
+            return False
+        scale, factor, _, unit, end = q
+        for tok in (a, b):
+            self.add(tok.start, end if tok is b else a.end, tok.value * factor * unit.to_base, unit,
+                     scale + unit.surface, True, False, tok.start)
+            self.record(tok, True, "metric")
+        self.mentions[-2].unit_end = end
+        self.consumed = end
+        return True
+
+    def add(self, start, end, value, unit, written, approx, missing, num_start):
+        s, before = start, self.t[max(0, start - 4):start]
+        for w in sorted(self.rules["approx"]["prefix"], key=len, reverse=True):
+            if before.endswith(w):
+                s = start - len(w)
+                break
+        self.mentions.append(Mention(s, end, value, unit, written, approx, missing, num_start, end))
+
+    # -- lost numbers -----------------------------------------------------------------
+    def lost_units(self):
+        """Units whose number is lost: 完成营造林万亩, 占计划任务的%, 缴纳了亿一期, 防火公路公里."""
+        t, nm = self.t, self.rules["not_metric"]
+        taken = [(m.start, m.end) for m in self.mentions]
+        blockers = set(nm["lost_blockers"]) | set(CN_DIGITS) | set("xX×*?")
+        strong = sorted((s for s, u in units().items() if u.strong), key=len, reverse=True)
+        rx = re.compile("(?P<scale>万|亿)|(?P<unit>" + "|".join(map(re.escape, strong)) + ")")
+        pos = 0
+        while True:
+            m = rx.search(t, pos)
+            if not m:
+                break
+            pos = m.end()
+            s = m.start()
+            if any(a <= s < b for a, b in taken) or s == 0:
+                continue
+            prev = t[s - 1]
+            if prev.isdigit() or prev in blockers or not (_HAN.match(prev) or prev in "(:\""):
+                continue
+            if _region_reason(self.regions, s, m.end()) or not self.ctx.in_body(s):
+                continue
+            if m.group("scale"):
+                unit = match_unit(t, m.end())
+                if unit is None:
+                    if m.group() != "亿" or prev not in nm["bare_yi_after"] or match_unit(t, m.end()):
+                        continue
+                    if t[m.end():m.end() + 1] in "万亿" or _starts(t, m.end(), ("万",)):
+                        continue
+                    unit, written, end = units()["元"], "亿", m.end()
+                else:
+                    written, end = m.group() + unit.surface, m.end() + len(unit.surface)
+            else:
+                unit, written, end = units()[m.group()], m.group(), m.end()
+                nxt = t[end:end + 1]
+                if nxt and nxt not in _PHRASE_END and nxt not in "的 " and not _starts(t, end, ("以上", "左右")):
+                    continue
+            self.mentions.append(Mention(s, end, None, unit, written, False, True, s, end))
+            self.ledger.append(dict(start=s, end=end, raw=t[s:end], form="unit_only", value=None,
+                                    is_metric=True, reason="lost_number"))
+            pos = end
+
+
+def extract(text: str, context) -> tuple[list[Mention], list[dict]]:
+    """Mentions and ledger rows (normalised offsets) for normalised ``text``."""
+    ex = _Extractor(text, context).run()
+    ms = ex.mentions
+    annotate(text, ms, context)
+    return ms, sorted(ex.ledger, key=lambda r: r["start"])
+
+
+# -- meaning: indicator, kind, category, catalogue id --------------------------------------
+
+def _window_start(text, pos, bounds, floor):
+    i = pos - 1
+    while i >= floor and text[i] not in bounds:
+        i -= 1
+    return i + 1
+
+
+def _skip_paren_back(text, pos):
+    """Skip a parenthetical written right before ``pos``: 枯死松树(含濒死树,下同)15590株."""
+    j = pos
+    while j > 0 and text[j - 1] in _SPACE:
+        j -= 1
+    if j > 0 and text[j - 1] == ")":
+        depth, k = 0, j - 1
+        while k >= 0:
+            if text[k] == ")":
+                depth += 1
+            elif text[k] == "(":
+                depth -= 1
+                if depth == 0:
+                    return k
+            k -= 1
+    return pos
+
+
+def _clean(phrase: str) -> str:
+    s = _YEARS.sub("", phrase)
+    s = re.sub(r"[\dxX*?%‰.]+|[《》〈〉]", "", s).strip(" \t\"'`")
+    changed = True
+    while changed and s:
+        changed = False
+        for w in _FILLER_HEAD:
+            if s.startswith(w) and len(s) > len(w):
+                s, changed = s[len(w):], True
+        for w in _FILLER_TAIL:
+            if s.endswith(w) and len(s) > len(w):
+                s, changed = s[:-len(w)], True
+    return s.strip(" \t\"'`")
+
+
+def _after_phrase(text, pos, limit=12):
+    j = pos
+    while j < len(text) and text[j] not in _PHRASE_END and not text[j].isdigit() and j - pos < limit:
+        j += 1
+    s = text[pos:j]
+    m = re.search(r"(入驻|完成|开展|进行|实现|达到|等|均|参与|中|以上|左右)", s)
+    if m and m.start() > 1:
+        s = s[:m.start()]
+    return s.strip(" \t")
+
+
+@lru_cache(maxsize=1)
+def _catalogue():
+    rows = []
+    for r in lexicon_data.table("indicators.csv"):
+        for syn in r["synonyms"].split("|"):
+            rows.append((syn, r["id"], r["family"], r["category"] or None))
+    return sorted(rows, key=lambda x: len(x[0]), reverse=True)
+
+
+def catalogue_match(indicator: str, family: str):
+    """(indicator_id, category) of the longest catalogue synonym inside ``indicator``."""
+    fam = "percent" if family in ("percent", "ratio") else family
+    for syn, iid, f, cat in _catalogue():
+        if syn in indicator and (not f or f == fam or (f == "count" and fam == "count")):
+            return iid, cat
+    return None, None
+
+
+def annotate(text: str, ms: list[Mention], ctx):
+    """Fill indicator, kind, category and indicator_id of each mention, in text order."""
+    _, kinds, _ = _rules()
+    prev_in_sentence: dict[int, list[Mention]] = {}
+    for m in ms:
+        sid, s_start, s_end = ctx.sentence(m.start)
+        earlier = prev_in_sentence.setdefault(sid, [])
+        floor = max([s_start] + [p.unit_end for p in earlier])
+        # Indicator: the phrase before the number, else the noun phrase after the unit.
+        a = _skip_paren_back(text, m.start)
+        ws = _window_start(text, a, _PHRASE_END, floor)
+        before = _clean(text[ws:a])
+        after = _after_phrase(text, m.unit_end) if m.unit_end < len(text) else ""
+        weak = len(before) < 2 or bool(_VERBS_ONLY.match(before))
+        if m.unit.family == "count" and after and _HAN.match(after):
+            ind = after
+        elif (weak or before.endswith("了")) and len(after) >= 2:
+            ind = after
+        elif weak or before in ("面积", "完成面积", "计划任务数", "任务数"):
+            ind = _subject(text, m, s_start, earlier) + ("" if weak else before)
+        else:
+            ind = before
+        if m.unit.family in ("percent", "ratio"):
+            cs = _window_start(text, m.start, _CLAUSE_END | {":"}, s_start)
+            clause = text[cs:m.start]
+            for p in earlier:
+                if p.start >= cs:
+                    clause = clause.replace(text[p.start:p.end], "")
+            ind = _clean(clause) or ind
+            actuals = [p for p in earlier if p.kind == "actual"]
+            rates_here = [p for p in earlier if p.unit.family in ("percent", "ratio") and p.start >= cs]
+            if "分别" in text[cs:m.start] and actuals:
+                n_rates = 1 + len(rates_here) + sum(1 for q in ms if q.start > m.start and q.start < s_end
+                                                    and q.unit.family == "percent")
+                group = actuals[-n_rates:] if len(actuals) >= n_rates else actuals
+                pick = group[min(len(rates_here), len(group) - 1)]
+                ind = f"{pick.indicator}({_clean(clause.replace('分别', ''))})"
+                m.extra["rate_of"] = pick
+            elif re.match(r"\s*(占|为|达|完成)", text[cs:m.start]) and actuals:
+                ind = f"{actuals[-1].indicator}({ind})"
+                m.extra["rate_of"] = actuals[-1]
+        if not ind and earlier:
+            ind = earlier[-1].indicator
+        m.indicator = ind
+        # Kind.
+        if m.unit.family in ("percent", "ratio") or m.unit.surface in kinds["rate_units"]:
+            m.kind = "rate"
+        else:
+            g = max(text.rfind(c, 0, m.start) for c in "。!?\n") + 1
+            group = [p for p in ms if g <= p.start < m.start]
+            m.kind = _kind(text, m, ctx, kinds, max(floor, _window_start(text, m.start, _CLAUSE_END, g)), group)
+        # Category: innermost context first.
+        cs = _window_start(text, m.start, _CLAUSE_END, s_start)
+        contexts = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[s_start:s_end], 1.5)] + ctx.headings(m.start)
+        m.category = categories.classify(contexts)
+        iid, cat = catalogue_match(m.indicator, m.unit.family)
+        m.indicator_id = iid
+        if m.category == "other" and cat:
+            m.category = cat
+        earlier.append(m)
+
+
+def _subject(text, m, s_start, earlier):
+    """What a bare "已完成800米" measures: the topic before ':' in the sentence, else the
+    subject of the previous quantity ("…抚育任务13.6万亩,目前已完成10.9万亩")."""
+    head = text[s_start:m.start]
+    if ":" in head:
+        topic = _clean(_MARKER.sub("", head[:head.rfind(":")]).split(",")[-1].strip("()0123456789.、 "))
+        if 2 <= len(topic) <= 16 and not _VERBS_ONLY.match(topic) and not topic.endswith("如下"):
+            return topic
+    if earlier:
+        return _PLAN_NOUN_TAIL.sub("", earlier[-1].indicator)
+    return ""
+
+
+def _kind(text, m, ctx, kinds, ws, earlier):
+    window = text[ws:m.start]
+    cut = max((x.end() for x in _MARKER.finditer(window)), default=0)
+    colon = window.rfind(":")
+    head, window = window[:max(cut, colon + 1)], window[max(cut, colon + 1):]
+    if colon >= cut and not any(w in window for w in
+                                kinds["actual"] + kinds["plan_verbs"] + kinds["plan_nouns"] + kinds["strong_actual"]):
+        window = head[cut:] + window
+    in_plan = ctx.in_plan(m.start)
+
+    def last(words):
+        best = -1
+        for w in words:
+            i = window.rfind(w)
+            if i >= 0:
+                best = max(best, i + len(w))
+        return best
+
+    strong, actual = last(kinds["strong_actual"]), last(kinds["actual"])
+    verb, noun = last(kinds["plan_verbs"]), last(kinds["plan_nouns"])
+    if strong >= 0 and strong >= verb:
+        return "actual"
+    if verb >= 0 and verb >= actual:
+        return "plan"
+    prior = [p.kind for p in earlier if p.kind != "rate"]
+    if actual >= 0:
+        if any(w in window[max(0, actual - 8):actual - 1] for w in kinds["plan_modal"]):
+            return "plan"
+        if not in_plan:
+            return "actual"
+        return prior[-1] if prior else "plan"
+    if noun >= 0:
+        return "plan"
+    return prior[-1] if prior else ("plan" if in_plan else "actual")

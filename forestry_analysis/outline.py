@@ -1,0 +1,188 @@
+"""The report's outline (一、 / (一) / 一是 …) and its sentences, as tables with original offsets.
+
+Markers are found in the normalised text at a line start or after a sentence end (一是 also
+after a comma: "工作中,一是抓任务分解"), nested by marker family (a new family opens a
+level below the current item, a family already open closes everything inside it), and
+mapped back with ``Normalized.span``. Sentences tile the whole original text so that any
+offset can be located in exactly one sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+
+_CN = "一二三四五六七八九十"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_MARKER = re.compile(
+    rf"(?P<l1>[{_CN}]{{1,3}})、(?![{_CN}]{{1,3}}、)"
+    rf"|\((?P<l2>[{_CN}]{{1,3}})\)、?"
+    rf"|(?P<shi>[{_CN}]{{1,3}})是(?!否|不是|非)"
+    r"|(?<![\d.])(?P<dot>\d{1,2})[、.](?!\d)"
+    r"|\((?P<paren>\d{1,2})\)"
+    rf"|(?P<circle>[{_CIRCLED}])")
+_LEVEL = {"l1": 1, "l2": 2}
+# A sentence end; "?" in a placeholder run ("???万亩") is not one.
+_TERM = r"(?:[。;!]|(?<!\?)\?(?![?\dxX*万亿千百十]))"
+SENTENCE_END = re.compile(_TERM + r"+[\"')\]》]*")
+_HEAD_END = re.compile(_TERM + r"|\n")
+_STOPS = "。!?;:"
+
+
+@dataclass
+class Marker:
+    """One outline item in normalised offsets; ``depth`` is its nesting (1 = outermost)."""
+    level: int
+    family: str
+    marker: str
+    ordinal: int
+    start: int
+    end: int
+    heading: str
+    depth: int = 0
+
+
+def cn_number(s: str) -> int:
+    """Value of a small Chinese numeral (一 … 九十九)."""
+    digits = {c: i + 1 for i, c in enumerate(_CN[:9])}
+    if "十" not in s:
+        return digits.get(s, 0)
+    tens, _, ones = s.partition("十")
+    return digits.get(tens, 1) * 10 + digits.get(ones, 0)
+
+
+def _context(text: str, i: int, lo: int) -> str | None:
+    """What precedes position ``i``: 'line' (line start), 'gap' (sentence end + 2 spaces),
+    'sentence' (a sentence end), 'comma', or None."""
+    j = i
+    while j > lo and text[j - 1] in " \t":
+        j -= 1
+    if j == lo or text[j - 1] in "\n\r":
+        return "line"
+    if text[j - 1] in _STOPS or text[j - 1] == '"' and j - 2 >= lo and text[j - 2] in _STOPS:
+        return "gap" if i - j >= 2 else "sentence"
+    return "comma" if text[j - 1] == "," else None
+
+
+def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Marker]:
+    """Outline items between normalised ``start`` and ``end``, nested and with their ends."""
+    end = len(text) if end is None else end
+    items: list[Marker] = []
+    stack: list[Marker] = []
+    for m in _MARKER.finditer(text, start, end):
+        fam = m.lastgroup
+        ctx = _context(text, m.start(), start)
+        if ctx is None or (fam in _LEVEL and ctx in ("sentence", "comma")) or (ctx == "comma" and fam != "shi"):
+            continue
+        num = m.group(fam)
+        ordinal = int(num) if num.isdigit() else (_CIRCLED.index(num) + 1 if fam == "circle" else cn_number(num))
+        level = _LEVEL.get(fam, 3)
+        family = "arabic" if fam == "dot" else fam
+        h = _HEAD_END.search(text, m.end(), end)
+        heading = text[m.end():h.start() if h else end].strip()
+        item = Marker(level, family, m.group(), ordinal, m.start(), end, heading)
+        if level < 3:
+            while stack and _LEVEL.get(stack[-1].family, 3) >= level:
+                stack.pop().end = m.start()
+        elif any(s.family == family for s in stack):
+            while stack:
+                top = stack.pop()
+                top.end = m.start()
+                if top.family == family:
+                    break
+        item.depth = len(stack) + 1
+        stack.append(item)
+        items.append(item)
+    return items
+
+
+def outline_table(norm, report_id, body_start: int, body_end: int) -> pd.DataFrame:
+    """One row per heading or enumerated item in the body (schema 'outline', original offsets)."""
+    rows = []
+    for it in find_markers(norm.text, body_start, body_end):
+        s, e = norm.span(it.start, it.end)
+        rows.append(dict(report_id=report_id, level=it.level, marker=it.marker, ordinal=it.ordinal,
+                         heading=it.heading, start=s, end=e))
+    return schema.frame("outline", rows)
+
+
+def _cuts(norm, outline: pd.DataFrame, meta: dict) -> np.ndarray:
+    """Sorted original offsets where a sentence starts."""
+    text = norm.text
+    cuts = [norm.orig(m.end()) for m in SENTENCE_END.finditer(text)]
+    cuts += [norm.orig(m.end()) for m in re.finditer(r"\n", text)]
+    bounds = [meta.get("body_start"), meta.get("body_end")]
+    for key in ("title_span", "signature_span"):
+        if meta.get(key):
+            bounds += list(meta[key])
+    cuts += [norm.orig(b) for b in bounds if b is not None]
+    cuts += outline["start"].astype("int64").tolist()
+    n = len(norm.original)
+    return np.unique(np.clip(np.asarray([0, n] + cuts, dtype=np.int64), 0, n))
+
+
+def _segments(original: str, cuts: np.ndarray) -> list[tuple[int, int]]:
+    """Spans between cuts; whitespace-only spans are joined to the sentence before them."""
+    spans: list[list[int]] = []
+    for s, e in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+        if spans and not original[s:e].strip():
+            spans[-1][1] = e
+        elif spans and not original[spans[-1][0]:spans[-1][1]].strip():
+            spans[-1][1] = e
+        else:
+            spans.append([s, e])
+    return [(s, e) for s, e in spans]
+
+
+def _part(s: int, meta: dict, norm) -> str:
+    def within(span):
+        return span is not None and norm.orig(span[0]) <= s < norm.orig(span[1])
+    if within(meta.get("title_span")):
+        return "title"
+    if within(meta.get("signature_span")):
+        return "signature"
+    if s < norm.orig(meta.get("body_start", 0)):
+        return "preamble"
+    if s >= norm.orig(meta.get("body_end", len(norm.text))):
+        return "trailer"
+    return "body"
+
+
+def sentence_table(norm, report_id, outline: pd.DataFrame, meta: dict) -> pd.DataFrame:
+    """Sentences tiling the original text (schema 'sentences'), with part and outline path.
+
+    Splits after 。!?; and newlines and before every outline marker; each sentence carries
+    the level-1/level-2 headings in force and the markers of the items that enclose it.
+    ``text`` is exactly ``original[start:end]`` (trailing whitespace included).
+    """
+    original = norm.original
+    items = outline.sort_values("start", kind="stable").to_dict("records")
+    rows, active, k = [], [], 0
+    for sid, (s, e) in enumerate(_segments(original, _cuts(norm, outline, meta))):
+        while k < len(items) and items[k]["start"] <= s:
+            while active and active[-1]["end"] <= items[k]["start"]:
+                active.pop()
+            active.append(items[k])
+            k += 1
+        while active and active[-1]["end"] <= s:
+            active.pop()
+        enclosing = [it for it in active if it["start"] <= s < it["end"]]
+        head = {lvl: next((it["heading"] for it in reversed(enclosing) if it["level"] == lvl), None)
+                for lvl in (1, 2)}
+        rows.append(dict(report_id=report_id, sentence_id=sid, part=_part(s, meta, norm),
+                         section=head[1], subsection=head[2],
+                         path=" > ".join(it["marker"] for it in enclosing) or None,
+                         text=original[s:e], start=s, end=e))
+    return schema.frame("sentences", rows)
+
+
+def locate(sentences: pd.DataFrame, offset):
+    """Row position (iloc) of the sentence holding original ``offset`` (scalar or array)."""
+    starts = sentences["start"].to_numpy(dtype=np.int64)
+    pos = np.searchsorted(starts, np.asarray(offset), side="right") - 1
+    pos = np.clip(pos, 0, max(len(starts) - 1, 0))
+    return int(pos) if np.ndim(pos) == 0 else pos

@@ -1,0 +1,615 @@
+"""Briefing charts drawn from the package's tables (one report or a whole corpus).
+
+Every function takes schema frames, returns a ``matplotlib.figure.Figure`` (no pyplot state)
+and never hides a lost number: a mention whose number was lost is drawn as a hatched
+placeholder labelled 数据缺失, never as a zero-length bar. Titles name region and period from
+``meta``; a footer names the source reports.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.transforms import blended_transform_factory
+
+from . import fonts, schema
+from .categories import labels as category_labels
+
+MISSING = "数据缺失"
+INCONSISTENT = "报告完成率与数字不符"
+NO_DATA = "无数据"
+DPI = 200
+
+PERIOD_LABELS = {"H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
+                 "Q3": "第三季度", "Q4": "第四季度", "annual": "全年"}
+# Share of the year elapsed at the end of a period, for the time-progress reference line.
+TIME_ELAPSED = {"H1": (0.5, "时间过半 (50%)")}
+AREA_TO_MU = {"亩": 1.0, "公顷": 15.0, "平方米": 0.0015, "平方公里": 1500.0, "平方千米": 1500.0}
+# Units that are not counts of things (kept out of the counts panel).
+NOT_COUNTS = {"%", "‰", "元", "天", "年", "月", "日", "小时", "公里", "千米", "米", "吨", "公斤", "千克",
+              "斤", "立方米"}
+PEST_SURVEY = ("踏查", "普查", "调查", "监测")
+
+CATEGORY_COLORS = {
+    "afforestation": "#4c9a2a", "fire_prevention": "#e8871e", "pest_control": "#7b5ea7",
+    "forest_resources": "#2f6fae", "ecology": "#1b998b", "epidemic": "#8c8c8c",
+    "party_building": "#b5477a", "project": "#8a6d3b", "other": "#a0a0a0",
+}
+REPORT_COLORS = ["#2f6fae", "#e8871e", "#4c9a2a", "#b5477a", "#7b5ea7", "#1b998b", "#8a6d3b",
+                 "#c0392b", "#5d6d7e", "#d4ac0d"]
+MISSING_EDGE = "#7f7f7f"
+ALERT = "#d62728"
+PLAN_FILL = "#dcdcdc"
+SURVEY_COLOR = "#9ecae1"
+
+_META_COLS = ["title", "region", "org", "year", "period"]
+
+
+# ---------------------------------------------------------------- labels and meta
+
+def period_label(year, period) -> str:
+    """'2020年上半年' from (2020, 'H1'); months 'M06' → '6月'; unknown parts are left out."""
+    y = f"{int(year)}年" if _known(year) else ""
+    p = "" if not _known(period) else str(period)
+    if p == "annual":
+        return f"{y[:-1]}年度" if y else "全年"
+    if len(p) == 3 and p[0] == "M" and p[1:].isdigit():
+        p = f"{int(p[1:])}月"
+    else:
+        p = PERIOD_LABELS.get(p, p)
+    return y + p
+
+
+def _known(v) -> bool:
+    return v is not None and not (pd.api.types.is_scalar(v) and pd.isna(v)) and str(v) != ""
+
+
+def _period_rank(period) -> float:
+    p = str(period) if _known(period) else ""
+    if p.startswith("M") and p[1:].isdigit():
+        return int(p[1:])
+    return {"Q1": 3, "Q2": 6, "H1": 6, "Q3": 9, "Q4": 12, "H2": 12, "annual": 12.5}.get(p, 13)
+
+
+def _meta_table(meta, *frames) -> pd.DataFrame:
+    """Meta indexed by report_id for every report in ``frames`` (from ``meta`` or frame columns)."""
+    ids: list[str] = []
+    for df in frames:
+        if df is not None and "report_id" in df:
+            ids += [str(r) for r in df["report_id"].dropna().unique() if str(r) not in ids]
+    if meta is not None and len(meta) and "report_id" in meta:
+        src = meta
+    else:
+        parts = [df[["report_id"] + [c for c in _META_COLS if c in df]] for df in frames
+                 if df is not None and "report_id" in df and any(c in df for c in _META_COLS)]
+        src = pd.concat(parts) if parts else pd.DataFrame(columns=["report_id"])
+    src = src.dropna(subset=["report_id"]).drop_duplicates("report_id")
+    m = src.assign(report_id=src["report_id"].astype(str)).set_index("report_id")
+    for c in _META_COLS:
+        if c not in m:
+            m[c] = pd.NA
+    m = m[_META_COLS].reindex(list(dict.fromkeys(list(m.index) + ids)))
+    order = sorted(m.index, key=lambda r: (
+        int(m.at[r, "year"]) if _known(m.at[r, "year"]) else 9999,
+        _period_rank(m.at[r, "period"]), str(m.at[r, "region"]) if _known(m.at[r, "region"]) else "", r))
+    return m.loc[order]
+
+
+def _report_ids(m: pd.DataFrame, *frames) -> list[str]:
+    present = set()
+    for df in frames:
+        if df is not None and "report_id" in df:
+            present |= {str(r) for r in df["report_id"].dropna()}
+    return [r for r in m.index if r in present]
+
+
+def report_labels(m: pd.DataFrame, ids) -> dict[str, str]:
+    """Short, unique label per report: region and period, else title, else report_id."""
+    out = {}
+    for rid in ids:
+        row = m.loc[rid]
+        parts = [str(row["region"]) if _known(row["region"]) else "", period_label(row["year"], row["period"])]
+        text = " ".join(p for p in parts if p) or (str(row["title"]) if _known(row["title"]) else rid)
+        out[rid] = text
+    seen: dict[str, int] = {}
+    for v in out.values():
+        seen[v] = seen.get(v, 0) + 1
+    return {rid: (f"{v} [{rid}]" if seen[v] > 1 else v) for rid, v in out.items()}
+
+
+def scope_label(m: pd.DataFrame, ids) -> str:
+    """'重庆市巴南区 2020年上半年', or a summary such as '3个地区 2019年至2023年' for a corpus."""
+    if not len(ids):
+        return ""
+    rows = m.loc[list(ids)]
+    regions = list(dict.fromkeys(str(r) for r in rows["region"] if _known(r)))
+    region = "、".join(regions) if len(regions) <= 3 else f"{len(regions)}个地区"
+    periods = list(dict.fromkeys(period_label(y, p) for y, p in zip(rows["year"], rows["period"])))
+    periods = [p for p in periods if p]
+    if len(periods) <= 2:
+        when = "、".join(periods)
+    else:
+        years = sorted({int(y) for y in rows["year"] if _known(y)})
+        when = (f"{years[0]}年至{years[-1]}年" if len(years) > 1 else f"{years[0]}年" if years else "") \
+            + f" ({len(ids)}份报告)"
+    return " ".join(p for p in (region, when) if p)
+
+
+def source_line(m: pd.DataFrame, ids, limit: int = 3) -> str:
+    """'来源：<title>；<title> 等N份报告' naming the reports (title, else report_id)."""
+    if not len(ids):
+        return "来源：无报告"
+    names = [str(m.at[r, "title"]) if _known(m.at[r, "title"]) else r for r in ids]
+    text = "；".join(names[:limit])
+    if len(names) > limit:
+        text += f" 等{len(names)}份报告"
+    return "来源：" + text
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines, cur = [], ""
+    for ch in text:
+        if _width(cur + ch) > width:
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    return lines + [cur] if cur else lines
+
+
+def fmt_number(v: float, approx: bool = False) -> str:
+    """1700 → '1,700', 2120000 → '212万', 2e8 → '2亿'; '约' for approximate values."""
+    a = abs(v)
+    if a >= 1e8:
+        s = f"{v / 1e8:,.2f}".rstrip("0").rstrip(".") + "亿"
+    elif a >= 1e6:
+        s = f"{v / 1e4:,.2f}".rstrip("0").rstrip(".") + "万"
+    else:
+        s = f"{v:,.2f}".rstrip("0").rstrip(".")
+    return ("约" if approx else "") + s
+
+
+def fmt_rate(v: float) -> str:
+    return f"{v * 100:.1f}%"
+
+
+# ---------------------------------------------------------------- figure scaffolding
+
+def _figure(width: float, height: float, title: str, source: str) -> Figure:
+    fonts.use_cjk_font()
+    fig = Figure(figsize=(width, height), layout="constrained", dpi=100)
+    fig.suptitle(title, fontsize=13)
+    lines = _wrap(source, int(width * 72 / 4 * 0.92))
+    fig.text(0.01, 0.008, "\n".join(lines), fontsize=8, color="0.35", ha="left", va="bottom",
+             gid="source")
+    bottom = (len(lines) * 8 * 1.35 + 8) / 72 / height
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    return fig
+
+
+def _empty(fig: Figure) -> Figure:
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=18, color="0.4",
+            transform=ax.transAxes, gid="no-data")
+    return fig
+
+
+def _missing_band(ax, y: float, height: float, text: str = MISSING):
+    """A hatched placeholder across the whole row: the value is lost, so it has no length."""
+    trans = blended_transform_factory(ax.transAxes, ax.transData)
+    ax.add_patch(Rectangle((0, y - height / 2), 1, height, transform=trans, facecolor="none",
+                           edgecolor=MISSING_EDGE, hatch="///", linewidth=0.8, gid="missing"))
+    ax.text(0.5, y, text, transform=trans, ha="center", va="center", fontsize=8.5, color="0.2",
+            gid="missing-label", bbox=dict(boxstyle="square,pad=0.2", facecolor="white",
+                                           edgecolor="none"))
+
+
+def _missing_handle():
+    return Patch(facecolor="none", edgecolor=MISSING_EDGE, hatch="///", label=MISSING)
+
+
+def _value_label(ax, x: float, y: float, text: str, color="0.15"):
+    ax.annotate(text, xy=(x, y), xytext=(3, 0), textcoords="offset points", ha="left",
+                va="center", fontsize=8.5, color=color, annotation_clip=False)
+
+
+def _number_axis(ax, log: bool):
+    if log:
+        ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v)))
+    else:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v)))
+    ax.grid(axis="x", color="0.9", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+# ---------------------------------------------------------------- grouped bars
+
+@dataclass
+class _Bar:
+    value: float | None
+    approx: bool = False
+    n_missing: int = 0
+    plan: float | None = None
+    note: str = ""
+    color: str | None = None
+
+
+@dataclass
+class _Group:
+    label: str
+    bars: dict = field(default_factory=dict)
+
+
+def _collect(df: pd.DataFrame, value_col: str, key_cols: list[str]) -> dict:
+    """Sum known values per key and report; count the lost ones (missing or NA)."""
+    out: dict = {}
+    for key, g in df.groupby(key_cols + ["report_id"], sort=False, dropna=False, observed=True):
+        vals = g[value_col]
+        lost = vals.isna() | g["missing"].fillna(False).astype(bool)
+        known = vals[~lost]
+        out[key] = _Bar(value=float(known.sum()) if len(known) else None,
+                        approx=bool(g.loc[~lost, "approx"].fillna(False).any()),
+                        n_missing=int(lost.sum()) if len(known) else 0)
+    return out
+
+
+def _draw_groups(ax, groups: list[_Group], ids: list[str], labels: dict, color: str,
+                 unit: str = "", log: bool = False):
+    """Horizontal bars, one group per indicator, one bar per report; lost values as bands."""
+    multi = len(ids) > 1
+    h = 0.8 / len(ids) if multi else 0.6
+    colors = {rid: (REPORT_COLORS[i % len(REPORT_COLORS)] if multi else color)
+              for i, rid in enumerate(ids)}
+    known = [v for g in groups for b in g.bars.values() for v in (b.value, b.plan) if v is not None]
+    positive = [v for v in known if v > 0]
+    log = log and len(positive) > 1 and max(positive) / min(positive) > 100
+    lo = min(1.0, min(positive) / 2) if log else 0.0
+    for i, g in enumerate(groups):
+        for j, rid in enumerate(ids):
+            if rid not in g.bars:
+                continue
+            b = g.bars[rid]
+            y = i + (j - (len(ids) - 1) / 2) * h
+            if b.value is None:
+                text = f"{MISSING} ({labels[rid]})" if multi else MISSING
+                _missing_band(ax, y, h * 0.92, text)
+                continue
+            if b.plan is not None:
+                ax.barh(y, b.plan - lo, left=lo, height=h * 0.92, color=PLAN_FILL, edgecolor="0.6",
+                        linewidth=0.6, gid="plan")
+            ax.barh(y, b.value - lo, left=lo, height=h * (0.55 if b.plan is not None else 0.92),
+                    color=b.color or colors[rid], gid="value")
+            text = fmt_number(b.value, b.approx) + unit + b.note
+            if b.n_missing:
+                text += f" (另{b.n_missing}项{MISSING})"
+            _value_label(ax, max(b.value, b.plan or 0), y, text)
+    ax.set_yticks(range(len(groups)), [g.label for g in groups])
+    ax.set_ylim(len(groups) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    _number_axis(ax, log)
+    hi = max(known) if known else 1.0
+    if log:
+        ax.set_xlim(lo, hi * 30)
+    else:
+        ax.set_xlim(0, hi * 1.45 if hi > 0 else 1.0)
+    return colors
+
+
+def _report_handles(colors: dict, labels: dict):
+    return [Patch(facecolor=c, label=labels[r]) for r, c in colors.items()]
+
+
+def _legend(fig: Figure, handles, ncols: int | None = None):
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", fontsize=8.5, frameon=False,
+                   ncols=ncols or min(len(handles), 4))
+
+
+# ---------------------------------------------------------------- completion rates
+
+def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
+                     by: str = "indicator") -> Figure:
+    """Completion rate per indicator (``by="indicator"``) or grouped per report (``by="report"``).
+
+    Bars show actual/plan; a 100% line marks the plan and, for half-year reports, a dashed
+    时间过半 line marks 50%. Rows whose actual or plan was lost are hatched 数据缺失 bands (with
+    the rate the report states, if any, as a marker); rows whose stated rate disagrees with the
+    numbers get a red outline.
+    """
+    if by not in ("indicator", "report"):
+        raise ValueError("by must be 'indicator' or 'report'")
+    comp = completion if completion is not None else schema.frame("completion")
+    m = _meta_table(meta, comp)
+    ids = _report_ids(m, comp)
+    multi = len(ids) > 1
+    labels = report_labels(m, ids)
+    row_h = 0.62 if multi else 0.42
+    n = len(comp)
+    fig = _figure(9.5, max(3.2, n * row_h + 2.4), f"{scope_label(m, ids)} 计划完成情况".strip(),
+                  source_line(m, ids))
+    if n == 0:
+        return _empty(fig)
+    cats = {c: i for i, c in enumerate(schema.CATEGORIES)}
+    rank = {r: i for i, r in enumerate(ids)}
+    df = comp.assign(_rid=comp["report_id"].astype(str),
+                     _cat=comp["category"].astype(object).map(lambda c: cats.get(c, len(cats))))
+    primary = ["_cat", "indicator"] if by == "indicator" else []
+    df = df.assign(_rank=df["_rid"].map(rank)).sort_values(
+        primary + ["_rank"] + ([] if by == "indicator" else ["_cat", "indicator"]), kind="stable")
+    ax = fig.add_subplot()
+    ticks, rates = [], []
+    any_missing = any_bad = any_stated_only = False
+    elapsed = {}
+    prev = None
+    for y, row in enumerate(df.itertuples(index=False)):
+        rid = row._rid
+        unit = f" ({row.unit})" if _known(row.unit) else ""
+        ind = (str(row.indicator) if _known(row.indicator) else "未命名指标") + unit
+        ticks.append((f"{labels[rid]}\n{ind}" if by == "report" else f"{ind}\n{labels[rid]}")
+                     if multi else ind)
+        if by == "report" and prev is not None and prev != rid:
+            ax.axhline(y - 0.5, color="0.75", linewidth=0.8)
+        prev = rid
+        period = m.at[rid, "period"]
+        if _known(period) and str(period) in TIME_ELAPSED:
+            elapsed[y] = TIME_ELAPSED[str(period)]
+        rate = row.rate
+        if not _known(rate) and _known(row.actual) and _known(row.plan) and row.plan:
+            rate = row.actual / row.plan
+        stated = row.stated_rate if _known(row.stated_rate) else None
+        if not _known(rate):
+            any_missing = True
+            lost = [w for w, v in (("完成数", row.actual), ("计划数", row.plan)) if not _known(v)]
+            text = MISSING + (f"：{'、'.join(lost)}" if lost else "：计划为0")
+            if stated is not None:
+                text += f"；报告称{fmt_rate(stated)}"
+                ax.plot([stated], [y], marker="D", color="0.2", markersize=5, zorder=4)
+                any_stated_only = True
+                rates.append(stated)
+            _missing_band(ax, y, 0.7, text)
+            continue
+        rate = float(rate)
+        rates.append(rate)
+        bad = _known(row.consistent) and not bool(row.consistent)
+        any_bad |= bad
+        cat = row.category if _known(row.category) else "other"
+        ax.barh(y, rate, height=0.62, color=CATEGORY_COLORS.get(cat, CATEGORY_COLORS["other"]),
+                edgecolor=ALERT if bad else "none", linewidth=2.2 if bad else 0, gid="value")
+        text = fmt_rate(rate)
+        if bad and stated is not None:
+            text += f" (报告称{fmt_rate(stated)})"
+        _value_label(ax, rate, y, text, color=ALERT if bad else "0.15")
+    ax.set_yticks(range(n), ticks)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    ax.axvline(1.0, color="0.15", linewidth=1.2, zorder=3)
+    handles = [Line2D([], [], color="0.15", linewidth=1.2, label="计划 (100%)")]
+    if elapsed:
+        if len(elapsed) == n:
+            x, text = next(iter(elapsed.values()))
+            ax.axvline(x, color="#c0392b", linestyle="--", linewidth=1.1, zorder=3)
+        else:
+            for y, (x, text) in elapsed.items():
+                ax.plot([x, x], [y - 0.45, y + 0.45], color="#c0392b", linestyle="--", linewidth=1.1,
+                        zorder=3)
+        handles += [Line2D([], [], color="#c0392b", linestyle="--", label=text)]
+    _number_axis(ax, False)
+    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
+    ax.set_xlim(0, max([1.0] + rates) * 1.3)
+    ax.set_xlabel("完成率 (完成数 / 计划数, %)")
+    present = [c for c in schema.CATEGORIES if c in set(df["category"].dropna().astype(str))]
+    names = category_labels()
+    handles = [Patch(facecolor=CATEGORY_COLORS[c], label=names.get(c, c)) for c in present] + handles
+    if any_missing:
+        handles.append(_missing_handle())
+    if any_stated_only:
+        handles.append(Line2D([], [], marker="D", color="0.2", linestyle="none", markersize=5,
+                              label="报告所述完成率 (无法核对)"))
+    if any_bad:
+        handles.append(Patch(facecolor="white", edgecolor=ALERT, linewidth=2.2, label=INCONSISTENT))
+    _legend(fig, handles)
+    return fig
+
+
+# ---------------------------------------------------------------- fire prevention
+
+def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None) -> Figure:
+    """Fire-prevention activity: one bar per indicator, one panel per unit.
+
+    Several reports become grouped bars (one colour per report). Values are summed per
+    indicator, unit, kind and report; lost numbers are hatched 数据缺失 bands.
+    """
+    mt = metrics if metrics is not None else schema.frame("metrics")
+    df = mt[mt["category"].astype(object) == "fire_prevention"]
+    m = _meta_table(meta, mt)
+    ids = _report_ids(m, df)
+    labels = report_labels(m, ids)
+    df = df.assign(report_id=df["report_id"].astype(str),
+                   unit=df["unit"].fillna("未注明单位"),
+                   indicator=df["indicator"].fillna("未命名指标"),
+                   kind=df["kind"].astype(object).fillna("actual"))
+    units = list(df["unit"].value_counts(sort=True).index) if len(df) else []
+    panels = []
+    for unit in units:
+        part = df[df["unit"] == unit]
+        bars = _collect(part, "value", ["indicator", "kind"])
+        groups: dict = {}
+        for (ind, kind, rid), b in bars.items():
+            suffix = " 计划" if kind == "plan" else ""
+            groups.setdefault((ind, kind), _Group(f"{ind}{suffix} ({unit})")).bars[rid] = b
+        panels.append((unit, list(groups.values())))
+    per_row = 0.3 + 0.22 * len(ids)
+    height = sum(len(g) * per_row + 0.75 for _, g in panels) + 1.6
+    fig = _figure(9.5, max(3.2, height), f"{scope_label(m, ids)} 森林防火工作".strip(),
+                  source_line(m, ids))
+    if not panels:
+        return _empty(fig)
+    axes = fig.subplots(len(panels), 1, squeeze=False,
+                        height_ratios=[len(g) * per_row + 0.35 for _, g in panels])[:, 0]
+    colors = {}
+    for ax, (unit, groups) in zip(axes, panels):
+        colors = _draw_groups(ax, groups, ids, labels, CATEGORY_COLORS["fire_prevention"],
+                              unit=unit if unit != "未注明单位" else "")
+        ax.set_xlabel(f"数量 ({unit})", fontsize=9)
+    handles = _report_handles(colors, labels) if len(ids) > 1 else []
+    if any(b.value is None for _, gs in panels for g in gs for b in g.bars.values()):
+        handles.append(_missing_handle())
+    _legend(fig, handles)
+    return fig
+
+
+# ---------------------------------------------------------------- pest control
+
+def _is_area(unit) -> bool:
+    return _known(unit) and str(unit) in AREA_TO_MU
+
+
+def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
+                 meta: pd.DataFrame | None = None) -> Figure:
+    """Pest control: treated area in 亩 against plan or surveyed area, and counts.
+
+    Top panel: areas (``area_mu``) per indicator; a grey bar behind shows the plan (from plan
+    mentions or the completion table) and the label gives the coverage rate; survey/monitoring
+    areas are drawn in light blue, and treated bars also state their share of the surveyed area.
+    Bottom panel: counts (traps, aerial sorties, teams, trees, insects), log scale when their
+    magnitudes differ a lot. Lost values are hatched 数据缺失 bands.
+    """
+    mt = metrics if metrics is not None else schema.frame("metrics")
+    comp = completion if completion is not None else schema.frame("completion")
+    df = mt[(mt["category"].astype(object) == "pest_control")
+            & (mt["kind"].astype(object) != "rate")]
+    comp = comp[(comp["category"].astype(object) == "pest_control") & comp["unit"].map(_is_area)]
+    m = _meta_table(meta, mt, comp)
+    ids = _report_ids(m, df, comp)
+    labels = report_labels(m, ids)
+    df = df.assign(report_id=df["report_id"].astype(str),
+                   indicator=df["indicator"].fillna("未命名指标"),
+                   kind=df["kind"].astype(object).fillna("actual"))
+    is_area = df["area_mu"].notna() | df["unit"].map(_is_area)
+    area, counts = df[is_area], df[~is_area & ~df["unit"].isin(NOT_COUNTS) & df["unit"].notna()]
+
+    def key(row):
+        return str(row.indicator_id) if _known(row.indicator_id) else str(row.indicator)
+
+    plans: dict = {}
+    for row in area[area["kind"] == "plan"].itertuples(index=False):
+        if _known(row.area_mu):
+            plans[(row.report_id, key(row))] = plans.get((row.report_id, key(row)), 0) + row.area_mu
+    for row in comp.itertuples(index=False):
+        if _known(row.plan):
+            k = (str(row.report_id), key(row))
+            plans.setdefault(k, float(row.plan) * AREA_TO_MU[str(row.unit)])
+            plans.setdefault((str(row.report_id), str(row.indicator)), plans[k])
+    survey_mask = area["indicator_id"].astype(object).eq("pest_survey_area") | \
+        area["indicator"].str.contains("|".join(PEST_SURVEY), regex=True)
+    surveyed = {rid: float(g["area_mu"].sum()) for rid, g in area[survey_mask].groupby("report_id")
+                if g["area_mu"].notna().any()}
+    area_groups: dict = {}
+    used_plans = set()
+    actual = area[area["kind"] != "plan"]
+    for idx, row in enumerate(actual.itertuples(index=False)):
+        sub = actual.iloc[[idx]]
+        b = next(iter(_collect(sub, "area_mu", ["indicator"]).values()))
+        is_survey = bool(survey_mask.loc[actual.index[idx]])
+        k = (row.report_id, key(row))
+        plan = plans.get(k, plans.get((row.report_id, str(row.indicator))))
+        notes = []
+        if plan and not is_survey:
+            used_plans.add(k)
+            b.plan = plan
+            notes.append(f" / 计划{fmt_number(plan)}亩" + (f" ({fmt_rate(b.value / plan)})"
+                                                            if b.value is not None else ""))
+        if is_survey:
+            b.color = SURVEY_COLOR
+        elif b.value is not None and surveyed.get(row.report_id):
+            notes.append(f"，占调查面积{fmt_rate(b.value / surveyed[row.report_id])}")
+        b.note = "".join(notes)
+        g = area_groups.setdefault((str(row.indicator), is_survey), _Group(f"{row.indicator} (亩)"))
+        g.bars[row.report_id] = b if row.report_id not in g.bars else _merge(g.bars[row.report_id], b)
+    for row in area[area["kind"] == "plan"].itertuples(index=False):
+        if (row.report_id, key(row)) not in used_plans:
+            b = _Bar(value=float(row.area_mu) if _known(row.area_mu) else None, color=PLAN_FILL)
+            area_groups.setdefault((f"{row.indicator} 计划", False),
+                                   _Group(f"{row.indicator} 计划 (亩)")).bars[row.report_id] = b
+    count_bars = _collect(counts, "value", ["indicator", "unit", "kind"])
+    count_groups: dict = {}
+    for (ind, unit, kind, rid), b in count_bars.items():
+        label = f"{ind}{' 计划' if kind == 'plan' else ''} ({unit})"
+        count_groups.setdefault(label, _Group(label)).bars[rid] = b
+        b.note = unit
+    panels = [(p, list(g.values())) for p, g in (("area", area_groups), ("count", count_groups)) if g]
+    per_row = 0.3 + 0.22 * len(ids)
+    height = sum(len(g) * per_row + 0.9 for _, g in panels) + 1.6
+    fig = _figure(9.5, max(3.2, height), f"{scope_label(m, ids)} 林业有害生物防治".strip(),
+                  source_line(m, ids))
+    if not panels:
+        return _empty(fig)
+    axes = fig.subplots(len(panels), 1, squeeze=False,
+                        height_ratios=[len(g) * per_row + 0.5 for _, g in panels])[:, 0]
+    colors = {}
+    for ax, (kind, groups) in zip(axes, panels):
+        if kind == "area":
+            colors = _draw_groups(ax, groups, ids, labels, CATEGORY_COLORS["pest_control"], unit="亩")
+            ax.set_xlabel("面积 (亩)", fontsize=9)
+            ax.set_title("防治面积", fontsize=10, loc="left")
+        else:
+            colors = _draw_groups(ax, groups, ids, labels, CATEGORY_COLORS["pest_control"], log=True)
+            log = ax.get_xscale() == "log"
+            ax.set_xlabel("数量 (各行单位见标签" + ("，对数刻度)" if log else ")"), fontsize=9)
+            ax.set_title("诱捕器、飞防架次、除治队伍等数量", fontsize=10, loc="left")
+    handles = _report_handles(colors, labels) if len(ids) > 1 else []
+    bars = [b for _, gs in panels for g in gs for b in g.bars.values()]
+    if any(b.plan is not None for b in bars):
+        handles.append(Patch(facecolor=PLAN_FILL, edgecolor="0.6", label="计划面积"))
+    if any(b.color == SURVEY_COLOR for b in bars):
+        handles.append(Patch(facecolor=SURVEY_COLOR, label="调查/监测面积"))
+    if any(b.value is None for b in bars):
+        handles.append(_missing_handle())
+    _legend(fig, handles)
+    return fig
+
+
+def _merge(a: _Bar, b: _Bar) -> _Bar:
+    if a.value is None or b.value is None:
+        known = a if b.value is None else b
+        lost = b if b.value is None else a
+        if known.value is None:
+            return a
+        known.n_missing += 1 + lost.n_missing
+        return known
+    a.value += b.value
+    a.approx |= b.approx
+    a.n_missing += b.n_missing
+    return a
+
+
+# ---------------------------------------------------------------- output
+
+def save(fig: Figure, out_dir, name: str) -> tuple[Path, Path]:
+    """Write ``<name>.png`` (200 dpi) and ``<name>.svg`` into ``out_dir``; return both paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    png, svg = out / f"{name}.png", out / f"{name}.svg"
+    fonts.use_cjk_font()
+    fig.savefig(png, dpi=DPI, facecolor="white")
+    fig.savefig(svg, facecolor="white")
+    return png, svg
+
+
+__all__ = ["completion_rates", "fire_prevention", "pest_control", "save", "period_label",
+           "scope_label", "source_line", "report_labels", "fmt_number", "fmt_rate",
+           "MISSING", "INCONSISTENT", "NO_DATA", "DPI"]
+

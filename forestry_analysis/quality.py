@@ -1,0 +1,37 @@
+"""Data-quality findings an analyst can read: lost numbers, placeholders, metadata
+conflicts, stated rates that disagree with their numbers, implausible rates."""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import schema
+
+IMPLAUSIBLE_RATE = 3.0   # a completion rate above 300% is worth a second look
+
+
+def quality_table(report) -> pd.DataFrame:
+    rid, rows = report.report_id, []
+
+    def add(severity, code, message, start=None, end=None):
+        rows.append(dict(report_id=rid, severity=severity, code=code, message=message, start=start, end=end))
+
+    for w in report.meta.get("warnings") or []:
+        add("warning", "meta_conflict", w)
+    for r in report.metrics[report.metrics["missing"]].itertuples():
+        placeholder = any(c in r.raw for c in "xX×*?？")
+        add("warning", "placeholder" if placeholder else "lost_number",
+            f"{'占位符代替了数字' if placeholder else '数字缺失'}: 「{r.raw}」({r.indicator or '未知指标'}, 单位 {r.unit_written})",
+            r.start, r.end)
+    for r in report.completion.itertuples():
+        label = r.indicator or r.indicator_id or "?"
+        if r.consistent is False:
+            add("warning", "rate_mismatch",
+                f"{label}: 报告完成率 {r.stated_rate:.1%} 与数字计算 {r.rate:.1%} 不符" if pd.notna(r.rate)
+                and pd.notna(r.stated_rate) else f"{label}: {r.note}", r.rate_start, r.rate_end)
+        if pd.isna(r.actual) or pd.isna(r.plan):
+            side = "完成数" if pd.isna(r.actual) else "计划数"
+            add("info", "incomplete_pair", f"{label}: {side}缺失, 无法计算完成率", r.actual_start, r.actual_end)
+        if pd.notna(r.rate) and r.rate > IMPLAUSIBLE_RATE:
+            add("warning", "implausible_rate", f"{label}: 完成率 {r.rate:.0%} 超过 {IMPLAUSIBLE_RATE:.0%}",
+                r.actual_start, r.actual_end)
+    return schema.frame("quality", rows)

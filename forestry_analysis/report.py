@@ -1,0 +1,172 @@
+"""``Report``: one work report, read once, with every table built lazily and cached.
+
+Data flows one way: file → ``text`` → normalised copy → meta/outline/sentences → tasks and
+metrics → completion and quality. Every offset in every table points into ``Report.text``.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .errors import ReportReadError
+from .normalize import Normalized
+
+
+class _Context:
+    """What the metric extractor needs to know about where a normalised offset lies."""
+
+    def __init__(self, report: "Report"):
+        norm = report.norm
+        self.norm = norm
+        sents = report.sentences
+        self.s_start = np.array([norm.to_norm(int(o)) for o in sents["start"]], dtype=np.int64)
+        self.s_end = np.array([norm.to_norm(int(o)) for o in sents["end"]], dtype=np.int64)
+        ol = report.outline
+        self.outline = [(norm.to_norm(int(s)), norm.to_norm(int(e)), int(lv), h)
+                        for s, e, lv, h in zip(ol["start"], ol["end"], ol["level"], ol["heading"])]
+        meta = report.meta
+        self.body = (meta.get("body_start", 0), meta.get("body_end", len(norm.text)))
+        self.title = meta.get("title") or ""
+        tasks = report.tasks
+        planned = tasks[tasks["status"] == "planned"]
+        self.plan_spans = [(norm.to_norm(int(s)), norm.to_norm(int(e))) for s, e in zip(planned["start"], planned["end"])]
+        self.plan_report = meta.get("report_kind") == "plan"
+
+    def sentence(self, pos):
+        i = max(0, int(np.searchsorted(self.s_start, pos, side="right")) - 1)
+        if not len(self.s_start):
+            return 0, 0, len(self.norm.text)
+        return i, int(self.s_start[i]), int(self.s_end[i])
+
+    def headings(self, pos):
+        weights = {3: 1.5, 2: 1.0, 1: 0.5}
+        out = [(h, weights.get(lv, 1.0)) for s, e, lv, h in self.outline if s <= pos < e]
+        out.sort(key=lambda x: -x[1])
+        return out + [(self.title, 0.5)]
+
+    def in_plan(self, pos):
+        return self.plan_report or any(s <= pos < e for s, e in self.plan_spans)
+
+    def in_body(self, pos):
+        return self.body[0] <= pos < self.body[1]
+
+
+class Report:
+    """One work report: ``text`` as read, and its tables (meta, outline, sentences, tasks,
+    metrics, numbers, completion, quality)."""
+
+    def __init__(self, text: str, path: str | Path | None = None, report_id: str | None = None):
+        if not isinstance(text, str):
+            raise ReportReadError(path, f"text must be str, not {type(text).__name__}")
+        if not text.strip():
+            raise ReportReadError(path, "empty report: no text")
+        self.text = text
+        self.path = Path(path) if path is not None else None
+        self.report_id = report_id or (self.path.stem if self.path else "report")
+
+    def __repr__(self):
+        return f"<Report {self.report_id!r}: {len(self.text)} chars>"
+
+    @cached_property
+    def norm(self) -> Normalized:
+        return Normalized(self.text)
+
+    @cached_property
+    def meta(self) -> dict:
+        """title, org, region, year, period, date, report_kind, warnings (+ body bounds)."""
+        from .meta import extract_meta
+        return extract_meta(self.norm, self.path)
+
+    @cached_property
+    def meta_table(self) -> pd.DataFrame:
+        m = self.meta
+        row = {k: m.get(k) for k in schema.columns("meta")}
+        row.update(report_id=self.report_id, path=str(self.path) if self.path else None,
+                   warnings="; ".join(m.get("warnings") or []))
+        return schema.frame("meta", [row])
+
+    @cached_property
+    def outline(self) -> pd.DataFrame:
+        from .outline import outline_table
+        return outline_table(self.norm, self.report_id, self.meta["body_start"], self.meta["body_end"])
+
+    @cached_property
+    def sentences(self) -> pd.DataFrame:
+        from .outline import sentence_table
+        return sentence_table(self.norm, self.report_id, self.outline, self.meta)
+
+    @cached_property
+    def tasks(self) -> pd.DataFrame:
+        from .tasks import task_table
+        return task_table(self.norm, self.report_id, self.outline, self.sentences, self.meta)
+
+    @cached_property
+    def _extracted(self):
+        from .metrics import extract
+        return extract(self.norm.text, _Context(self))
+
+    @cached_property
+    def metrics(self) -> pd.DataFrame:
+        """One row per quantity mention (see ``schema.TABLES['metrics']``)."""
+        mentions, _ = self._extracted
+        norm, sents = self.norm, self.sentences
+        starts = sents["start"].to_numpy(dtype=np.int64)
+        rows = []
+        for m in mentions:
+            s, e = norm.span(m.start, m.end)
+            sid = max(0, int(np.searchsorted(starts, s, side="right")) - 1) if len(starts) else None
+            sent = sents.iloc[sid] if sid is not None else None
+            area = m.value * m.unit.to_mu if m.value is not None and m.unit.to_mu else None
+            rows.append(dict(
+                report_id=self.report_id, start=s, end=e, raw=self.text[s:e], value=m.value,
+                unit=m.unit.base_unit, unit_written=m.unit_written, area_mu=area, approx=m.approx,
+                missing=m.missing, kind=m.kind, category=m.category, indicator=m.indicator or None,
+                indicator_id=m.indicator_id, section=None if sent is None else sent["section"],
+                sentence_id=None if sent is None else sent["sentence_id"],
+                sentence=None if sent is None else self.text[int(sent["start"]):int(sent["end"])].strip()))
+        return schema.frame("metrics", rows)
+
+    @cached_property
+    def numbers(self) -> pd.DataFrame:
+        """Ledger of every number-like token, with is_metric and the reason."""
+        _, ledger = self._extracted
+        rows = []
+        for r in ledger:
+            s, e = self.norm.span(r["start"], r["end"])
+            rows.append(dict(r, report_id=self.report_id, start=s, end=e, raw=self.text[s:e]))
+        return schema.frame("numbers", rows)
+
+    @cached_property
+    def completion(self) -> pd.DataFrame:
+        from .completion import completion_table
+        return completion_table(self)
+
+    @cached_property
+    def quality(self) -> pd.DataFrame:
+        from .quality import quality_table
+        return quality_table(self)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name (for export)."""
+        return {name: getattr(self, name) for name in
+                ("meta_table", "outline", "sentences", "tasks", "metrics", "numbers", "completion", "quality")}
+
+    def highlight(self, **kwargs):
+        """The text with each metric marked (renders inline in Jupyter)."""
+        from .highlight import highlight
+        return highlight(self, **kwargs)
+
+
+def read_report(path: str | Path | None = None, *, text: str | None = None,
+                report_id: str | None = None) -> Report:
+    """Read a report from a file (txt in UTF-8/UTF-16/GB18030, .docx, .html) or from ``text``."""
+    if text is not None:
+        return Report(text, path, report_id)
+    if path is None:
+        raise ReportReadError(None, "give a path or text=")
+    from .reading import read_source
+    return Report(read_source(path), path, report_id)

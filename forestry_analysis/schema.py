@@ -1,0 +1,143 @@
+"""The one place that defines every table's columns, dtypes and Chinese display labels.
+
+Each table is a list of ``Field``; ``frame(table, rows)`` builds a DataFrame with exactly
+those columns and nullable dtypes, so every module, notebook and export agrees.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+KINDS = ["actual", "plan", "rate"]
+CATEGORIES = ["afforestation", "fire_prevention", "pest_control", "forest_resources", "ecology",
+              "epidemic", "party_building", "project", "other"]
+STATUSES = ["done", "planned"]
+SEVERITIES = ["info", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    dtype: object
+    label: str
+    description: str = ""
+
+
+def _cat(values):
+    return pd.CategoricalDtype(values)
+
+
+STR = "string"
+_ID = Field("report_id", STR, "报告", "Report identifier (file stem or given id).")
+_START = Field("start", "Int64", "起", "Start offset into Report.text (inclusive).")
+_END = Field("end", "Int64", "止", "End offset into Report.text (exclusive).")
+
+TABLES: dict[str, list[Field]] = {
+    "metrics": [
+        _ID, _START, _END,
+        Field("raw", STR, "原文", "The mention exactly as written: Report.text[start:end]."),
+        Field("value", "Float64", "数值", "Value in the base unit (万/亿 applied); NA when the number is lost."),
+        Field("unit", STR, "单位", "Base unit, simplified (亩, 公顷, 元, 株, 个, 次, %, ‰ …)."),
+        Field("unit_written", STR, "原单位", "Unit as written, multiplier included (万亩, 亿元)."),
+        Field("area_mu", "Float64", "面积(亩)", "Area converted to 亩 whatever unit was written; NA for non-areas."),
+        Field("approx", "boolean", "约数", "Qualified by 余/约/近/多/以上/超过/左右/不少于/≥ …"),
+        Field("missing", "boolean", "数字缺失", "The unit is there but the number was lost or is a placeholder."),
+        Field("kind", _cat(KINDS), "类型", "actual (done), plan (target), rate (percentage or ratio)."),
+        Field("category", _cat(CATEGORIES), "类别", "Work area: afforestation, fire_prevention, pest_control, …"),
+        Field("indicator", STR, "指标", "What is measured, in the report's words (simplified)."),
+        Field("indicator_id", STR, "指标编号", "Canonical id from the indicator catalogue; NA when none."),
+        Field("section", STR, "章节", "Heading of the enclosing section."),
+        Field("sentence_id", "Int64", "句号", "Row of Report.sentences holding the mention."),
+        Field("sentence", STR, "句子", "The sentence holding the mention."),
+    ],
+    "numbers": [
+        _ID, _START, _END,
+        Field("raw", STR, "原文", "The number-like token as written."),
+        Field("form", STR, "形式", "arabic, chinese, mixed, placeholder, unit_only."),
+        Field("value", "Float64", "数值", "Parsed value of the token itself (no unit); NA for placeholders."),
+        Field("is_metric", "boolean", "是否指标", "True when the token is (part of) a row of Report.metrics."),
+        Field("reason", STR, "原因", "Why it is or is not a metric (metric, year, date, ordinal, slogan, …)."),
+    ],
+    "outline": [
+        _ID,
+        Field("level", "Int64", "层级", "1 for 一、, 2 for (一), 3 for 一是/1./(1)/①."),
+        Field("marker", STR, "标号", "The enumeration marker as written (一、, (二), 三是, 1.)."),
+        Field("ordinal", "Int64", "序号", "Position the marker states (三 → 3)."),
+        Field("heading", STR, "标题", "Heading text (marker stripped), up to the first sentence end."),
+        _START, _END,
+    ],
+    "sentences": [
+        _ID,
+        Field("sentence_id", "Int64", "句号", "Position in the report."),
+        Field("part", STR, "部分", "preamble, title, body, signature or trailer."),
+        Field("section", STR, "章节", "Level-1 heading in force."),
+        Field("subsection", STR, "小节", "Level-2 heading in force."),
+        Field("path", STR, "大纲路径", "Markers of the enclosing outline items, joined by ' > '."),
+        Field("text", STR, "句子", "The sentence text."),
+        _START, _END,
+    ],
+    "tasks": [
+        _ID,
+        Field("section", STR, "章节", "Level-1 heading."),
+        Field("subsection", STR, "小节", "Level-2 heading."),
+        Field("item", STR, "条目", "Item marker (一是, 1.) or NA for a whole subsection."),
+        Field("text", STR, "内容", "The work item's text."),
+        Field("status", _cat(STATUSES), "状态", "done (reported) or planned (下一步, 下半年计划 …)."),
+        Field("category", _cat(CATEGORIES), "类别", "Work area from keywords."),
+        _START, _END,
+    ],
+    "completion": [
+        _ID,
+        Field("indicator", STR, "指标", "What is measured."),
+        Field("indicator_id", STR, "指标编号", "Canonical id; NA when none."),
+        Field("category", _cat(CATEGORIES), "类别", ""),
+        Field("actual", "Float64", "完成", "Actual value in the base unit; NA when lost."),
+        Field("plan", "Float64", "计划", "Plan value in the base unit; NA when lost or unknown."),
+        Field("unit", STR, "单位", "Base unit of actual and plan."),
+        Field("rate", "Float64", "完成率", "actual / plan as a fraction (0.7 for 70%)."),
+        Field("stated_rate", "Float64", "报告完成率", "The fraction the report states; NA if none."),
+        Field("consistent", "boolean", "一致", "Stated rate agrees with actual/plan within rounding."),
+        Field("basis", STR, "配对依据", "same sentence, rate stated, plan stated elsewhere in the report, another report."),
+        Field("actual_start", "Int64", "完成起", ""), Field("actual_end", "Int64", "完成止", ""),
+        Field("plan_start", "Int64", "计划起", ""), Field("plan_end", "Int64", "计划止", ""),
+        Field("rate_start", "Int64", "完成率起", ""), Field("rate_end", "Int64", "完成率止", ""),
+        Field("plan_report_id", STR, "计划来源", "Report holding the plan (differs for basis 'another report')."),
+        Field("note", STR, "说明", ""),
+    ],
+    "quality": [
+        _ID,
+        Field("severity", _cat(SEVERITIES), "严重程度", ""),
+        Field("code", STR, "问题", "lost_number, placeholder, meta_conflict, rate_mismatch, …"),
+        Field("message", STR, "说明", "A sentence an analyst can read."),
+        _START, _END,
+    ],
+    "meta": [
+        _ID,
+        Field("path", STR, "文件", ""),
+        Field("title", STR, "标题", ""),
+        Field("org", STR, "单位", "e.g. 重庆市巴南区林业局"),
+        Field("region", STR, "地区", "e.g. 重庆市巴南区"),
+        Field("year", "Int64", "年度", ""),
+        Field("period", STR, "期间", "H1, H2, Q1–Q4, annual, or a month (M06)."),
+        Field("date", STR, "日期", "ISO date of the signature."),
+        Field("report_kind", STR, "报告类型", "summary, plan or both."),
+        Field("warnings", STR, "提示", "Metadata warnings joined by '; '."),
+    ],
+}
+
+
+def columns(table: str) -> list[str]:
+    return [f.name for f in TABLES[table]]
+
+
+def labels(table: str) -> dict[str, str]:
+    """English column name → Chinese display label."""
+    return {f.name: f.label for f in TABLES[table]}
+
+
+def frame(table: str, rows=None) -> pd.DataFrame:
+    """Build a DataFrame for ``table`` from dict rows (or a DataFrame), with the schema's dtypes."""
+    fields = TABLES[table]
+    df = pd.DataFrame(rows if rows is not None else [], columns=[f.name for f in fields])
+    return df.astype({f.name: f.dtype for f in fields})

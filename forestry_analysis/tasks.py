@@ -1,0 +1,66 @@
+"""Work items (tasks) from the outline: what was done and what is planned.
+
+A task is a leaf of the outline tree inside the body: the enumerated items (一是, 1., (1)),
+or a subsection or section that has no items of its own. A subsection with items counts
+only its items. Sections about problems and difficulties hold no tasks; items under a
+下一步/下半年计划 heading, or in a plan report, are planned.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import schema
+from .categories import classify
+from .meta import is_plan_heading, is_problem_heading
+from .normalize import Normalized
+
+
+def _tree(outline: pd.DataFrame) -> list[dict]:
+    """Outline rows in order, each with its enclosing rows (``parents``) and a ``leaf`` flag."""
+    rows = outline.sort_values("start", kind="stable").to_dict("records")
+    stack: list[dict] = []
+    for r in rows:
+        while stack and stack[-1]["end"] <= r["start"]:
+            stack.pop()
+        r["parents"] = list(stack)
+        r["leaf"] = True
+        if stack:
+            stack[-1]["leaf"] = False
+        stack.append(r)
+    return rows
+
+
+def _content(original: str, r: dict) -> tuple[int, int]:
+    """Original span of an item's text: marker dropped, surrounding whitespace stripped."""
+    s, e = int(r["start"]) + len(r["marker"]), int(r["end"])
+    while s < e and original[s].isspace():
+        s += 1
+    while e > s and original[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def task_table(norm, report_id, outline: pd.DataFrame, sentences: pd.DataFrame, meta: dict) -> pd.DataFrame:
+    """One row per work item (schema 'tasks'), with status and category.
+
+    ``text`` is ``original[start:end]``: the whole item without its marker (the marker is in
+    ``item`` for enumerated items). ``sentences`` is accepted for interface symmetry.
+    """
+    original = norm.original
+    plan_report = meta.get("report_kind") == "plan"
+    rows = []
+    for r in _tree(outline):
+        chain = r["parents"] + [r]
+        if not r["leaf"] or any(is_problem_heading(c["heading"]) for c in chain if c["level"] < 3):
+            continue
+        heads = {lvl: next((c["heading"] for c in reversed(chain) if c["level"] == lvl), None) for lvl in (1, 2)}
+        planned = plan_report or any(is_plan_heading(c["heading"]) for c in chain if c["level"] < 3)
+        s, e = _content(original, r)
+        text = original[s:e]
+        rows.append(dict(
+            report_id=report_id, section=heads[1], subsection=heads[2],
+            item=r["marker"] if r["level"] == 3 else None, text=text,
+            status="planned" if planned else "done",
+            category=classify([(Normalized(text).text, 3), (heads[2] or "", 2), (heads[1] or "", 1)]),
+            start=s, end=e))
+    return schema.frame("tasks", rows)
