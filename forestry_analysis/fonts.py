@@ -1,8 +1,10 @@
 """Make matplotlib draw Chinese text without tofu boxes.
 
-``use_cjk_font()`` registers one CJK font through matplotlib's public API and puts it after
-DejaVu Sans in ``font.sans-serif``, so Latin text, digits and the minus sign keep DejaVu and
-every CJK glyph falls back to the CJK font. Charts call it before drawing.
+``use_cjk_font()`` registers one CJK font through matplotlib's public API so that Latin text,
+digits and the minus sign keep DejaVu Sans and every CJK glyph falls back to the CJK font.
+matplotlib falls back glyph by glyph only across the *families* listed in ``font.family`` (a
+generic ``sans-serif`` resolves to one file), so the CJK family is listed there after
+``sans-serif`` as well as in ``font.sans-serif``. Charts call it before drawing.
 """
 from __future__ import annotations
 
@@ -85,7 +87,7 @@ def cjk_font_path() -> str:
 
 
 def use_cjk_font() -> str:
-    """Register a CJK font with matplotlib and make it the fallback for sans-serif text.
+    """Register a CJK font with matplotlib and make it the glyph fallback after DejaVu Sans.
 
     Order: the file named by ``$FORESTRY_CJK_FONT``; a system Noto Sans CJK / Source Han Sans /
     WenQuanYi font; the Noto Sans CJK SC shipped by the ``mplfonts`` package. Safe to call
@@ -95,7 +97,7 @@ def use_cjk_font() -> str:
     """
     path, family = _register(os.environ.get(ENV_VAR) or None)
     rc = matplotlib.rcParams
-    rc["font.family"] = ["sans-serif"]
+    rc["font.family"] = ["sans-serif", family]
     rc["font.sans-serif"] = [BASE_FAMILY, family]
     if not _minus_available(path):
         rc["axes.unicode_minus"] = False

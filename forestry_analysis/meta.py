@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import PurePath
 
 from . import lexicon_data
+from .normalize import Normalized
 from .outline import cn_number, find_markers
 
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
@@ -50,6 +51,7 @@ def _lex():
         plan_sec=re.compile(alt(d["sections"]["plan"])),
         actual_sec=re.compile(alt(d["sections"]["actual"])),
         problem_sec=re.compile(alt(d["sections"]["problem"])),
+        problem_end=re.compile(rf"(?:{alt(d['sections']['problem_end'])})\W*$"),
     )
 
 
@@ -64,9 +66,9 @@ def is_plan_heading(heading) -> bool:
     return _heading_matches(heading, "plan_sec") and not _heading_matches(heading, "actual_sec")
 
 
-def is_problem_heading(heading) -> bool:
-    """A short heading about problems and difficulties (存在的问题和困难)."""
-    return _heading_matches(heading, "problem_sec")
+def is_problem_heading(heading, level: int = 1) -> bool:
+    """A short heading about problems and difficulties (存在的问题和困难; a level-1 …的不足)."""
+    return _heading_matches(heading, "problem_sec") or (level == 1 and _heading_matches(heading, "problem_end"))
 
 
 def _lines(text: str, start: int = 0, end: int | None = None):
@@ -257,7 +259,6 @@ def _title_from_path(path) -> str | None:
     """A file name that reads like a report title (重庆市…2020年上半年工作总结.txt)."""
     if path is None:
         return None
-    from .normalize import Normalized
     stem = Normalized(PurePath(str(path)).stem).text.strip()
     return stem if _is_title(stem) else None
 

@@ -27,7 +27,7 @@ _FILLER_HEAD = ("上半年", "下半年", "今年", "本年度", "年初", "近�
                 "全省", "全乡", "均为", "为", "我区", "我县", "我市", "我镇", "我局", "我站", "共计", "累计", "共", "已经", "已",
                 "并", "还", "均", "对", "在", "先后", "原有", "现有", "共有", "有")
 _FILLER_TAIL = ("达到", "达", "为", "是", "在", "共计", "合计", "总计", "累计", "共", "约", "近", "计", "的",
-                "有", "超过", "逾", "不少于", "不低于", "控制在", "≥", "≤", ">", "<", "`", "各类", "各种")
+                "有", "超过", "逾", "不少于", "不低于", "控制在", "≥", "≤", ">", "<", "`", "各类", "各种", "和", "与", "及")
 _VERBS_ONLY = re.compile(r"^(?:认真|积极|切实|深入|大力|全面|扎实|共|累计|已|并)*(?:开展|落实|实施|完成|组织|"
                          r"实现|办理|有|达到|达|出动|投入|选聘|建设|引入|经过|确保|已经完成|共计完成)*$")
 _PLAN_NOUN_TAIL = re.compile(r"(?:计划)?(?:总)?任务(?:数)?(?:为)?$|计划$")
@@ -247,10 +247,13 @@ class _Extractor:
         if t[tok.end + 1:tok.end + 2] not in "" and t[tok.end + 1] not in _PHRASE_END and \
                 not _starts(t, tok.end + 1, ("以上", "左右", "的", "多")):
             return None
-        self.add(tok.start, tok.end + 1, tok.value * 10, units()["%"], "成", self.prefix_approx(tok.start),
-                 False, tok.start)
+        end = tok.end + 1
+        suffix = _starts(t, end, self.rules["approx"]["suffix"])
+        self.add(tok.start, end, tok.value * 10, units()["%"], "成",
+                 self.prefix_approx(tok.start) or bool(suffix), False, tok.start)
+        self.mentions[-1].unit_end = end + len(suffix or "")
         self.record(tok, True, "metric")
-        self.consumed = tok.end + 1
+        self.consumed = end
         return "metric"
 
     def range_pair(self, a: Token, b: Token):

@@ -35,7 +35,7 @@ _STOPS = "。!?;:"
 
 @dataclass
 class Marker:
-    """One outline item in normalised offsets; ``depth`` is its nesting (1 = outermost)."""
+    """One outline item in normalised offsets (``end`` set when a later item closes it)."""
     level: int
     family: str
     marker: str
@@ -43,7 +43,6 @@ class Marker:
     start: int
     end: int
     heading: str
-    depth: int = 0
 
 
 def cn_number(s: str) -> int:
@@ -79,7 +78,7 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Mark
         if ctx is None or (fam in _LEVEL and ctx in ("sentence", "comma")) or (ctx == "comma" and fam != "shi"):
             continue
         num = m.group(fam)
-        ordinal = int(num) if num.isdigit() else (_CIRCLED.index(num) + 1 if fam == "circle" else cn_number(num))
+        ordinal = _CIRCLED.index(num) + 1 if fam == "circle" else int(num) if num.isascii() else cn_number(num)
         level = _LEVEL.get(fam, 3)
         family = "arabic" if fam == "dot" else fam
         h = _HEAD_END.search(text, m.end(), end)
@@ -94,7 +93,6 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Mark
                 top.end = m.start()
                 if top.family == family:
                     break
-        item.depth = len(stack) + 1
         stack.append(item)
         items.append(item)
     return items
@@ -173,7 +171,8 @@ def sentence_table(norm, report_id, outline: pd.DataFrame, meta: dict) -> pd.Dat
         enclosing = [it for it in active if it["start"] <= s < it["end"]]
         head = {lvl: next((it["heading"] for it in reversed(enclosing) if it["level"] == lvl), None)
                 for lvl in (1, 2)}
-        rows.append(dict(report_id=report_id, sentence_id=sid, part=_part(s, meta, norm),
+        lead = len(original[s:e]) - len(original[s:e].lstrip())
+        rows.append(dict(report_id=report_id, sentence_id=sid, part=_part(s + lead, meta, norm),
                          section=head[1], subsection=head[2],
                          path=" > ".join(it["marker"] for it in enclosing) or None,
                          text=original[s:e], start=s, end=e))

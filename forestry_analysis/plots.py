@@ -344,18 +344,18 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
         return _empty(fig)
     cats = {c: i for i, c in enumerate(schema.CATEGORIES)}
     rank = {r: i for i, r in enumerate(ids)}
-    df = comp.assign(_rid=comp["report_id"].astype(str),
-                     _cat=comp["category"].astype(object).map(lambda c: cats.get(c, len(cats))))
-    primary = ["_cat", "indicator"] if by == "indicator" else []
-    df = df.assign(_rank=df["_rid"].map(rank)).sort_values(
-        primary + ["_rank"] + ([] if by == "indicator" else ["_cat", "indicator"]), kind="stable")
+    df = comp.assign(rid_key=comp["report_id"].astype(str),
+                     cat_rank=comp["category"].astype(object).map(lambda c: cats.get(c, len(cats))))
+    primary = ["cat_rank", "indicator"] if by == "indicator" else []
+    df = df.assign(rep_rank=df["rid_key"].map(rank)).sort_values(
+        primary + ["rep_rank"] + ([] if by == "indicator" else ["cat_rank", "indicator"]), kind="stable")
     ax = fig.add_subplot()
     ticks, rates = [], []
     any_missing = any_bad = any_stated_only = False
     elapsed = {}
     prev = None
     for y, row in enumerate(df.itertuples(index=False)):
-        rid = row._rid
+        rid = row.rid_key
         unit = f" ({row.unit})" if _known(row.unit) else ""
         ind = (str(row.indicator) if _known(row.indicator) else "未命名指标") + unit
         ticks.append((f"{labels[rid]}\n{ind}" if by == "report" else f"{ind}\n{labels[rid]}")
@@ -473,10 +473,6 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None) -> 
 
 # ---------------------------------------------------------------- pest control
 
-def _is_area(unit) -> bool:
-    return _known(unit) and str(unit) in AREA_TO_MU
-
-
 def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
                  meta: pd.DataFrame | None = None) -> Figure:
     """Pest control: treated area in 亩 against plan or surveyed area, and counts.
@@ -491,14 +487,14 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
     comp = completion if completion is not None else schema.frame("completion")
     df = mt[(mt["category"].astype(object) == "pest_control")
             & (mt["kind"].astype(object) != "rate")]
-    comp = comp[(comp["category"].astype(object) == "pest_control") & comp["unit"].map(_is_area)]
+    comp = comp[(comp["category"].astype(object) == "pest_control") & comp["unit"].isin(list(AREA_TO_MU))]
     m = _meta_table(meta, mt, comp)
     ids = _report_ids(m, df, comp)
     labels = report_labels(m, ids)
     df = df.assign(report_id=df["report_id"].astype(str),
                    indicator=df["indicator"].fillna("未命名指标"),
                    kind=df["kind"].astype(object).fillna("actual"))
-    is_area = df["area_mu"].notna() | df["unit"].map(_is_area)
+    is_area = df["area_mu"].notna() | df["unit"].isin(list(AREA_TO_MU))
     area, counts = df[is_area], df[~is_area & ~df["unit"].isin(NOT_COUNTS) & df["unit"].notna()]
 
     def key(row):

@@ -44,14 +44,15 @@ def task_table(norm, report_id, outline: pd.DataFrame, sentences: pd.DataFrame, 
     """One row per work item (schema 'tasks'), with status and category.
 
     ``text`` is ``original[start:end]``: the whole item without its marker (the marker is in
-    ``item`` for enumerated items). ``sentences`` is accepted for interface symmetry.
+    ``item`` for enumerated items). ``sentences`` is unused; it keeps the signature uniform
+    with the other table builders.
     """
     original = norm.original
     plan_report = meta.get("report_kind") == "plan"
     rows = []
     for r in _tree(outline):
         chain = r["parents"] + [r]
-        if not r["leaf"] or any(is_problem_heading(c["heading"]) for c in chain if c["level"] < 3):
+        if not r["leaf"] or any(is_problem_heading(c["heading"], c["level"]) for c in chain if c["level"] < 3):
             continue
         heads = {lvl: next((c["heading"] for c in reversed(chain) if c["level"] == lvl), None) for lvl in (1, 2)}
         planned = plan_report or any(is_plan_heading(c["heading"]) for c in chain if c["level"] < 3)

@@ -1,0 +1,111 @@
+"""Metric extraction: each number form, each not-a-metric reason, lost numbers, meaning.
+
+The cases live in tests/cases/quantities.jsonl (one JSON line per case: text, expected
+rows `res` matched in order by raw/value, and `not` pairs of (raw, reason) for the ledger).
+"""
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import forestry_analysis as fa
+from forestry_analysis import schema
+
+CASES = [json.loads(line) for line in
+         (Path(__file__).parent / "cases" / "quantities.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _matches(row, want):
+    for key, val in want.items():
+        if key == "indicator_has":
+            if val not in (row["indicator"] or ""):
+                return False
+        elif key in ("value", "area_mu"):
+            if pd.isna(row[key]) or not math.isclose(float(row[key]), val, rel_tol=1e-6):
+                return False
+        elif row[key] != val:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_quantity_case(case):
+    r = fa.read_report(text=case["text"])
+    rows = r.metrics.to_dict("records")
+    pos = 0
+    for want in case["res"]:
+        found = next((i for i in range(pos, len(rows)) if _matches(rows[i], want)), None)
+        assert found is not None, f"no metric {want} after row {pos}; got {[(x['raw'], x['value'], x['unit'], x['kind']) for x in rows]}"
+        pos = found + 1
+    ledger = list(zip(r.numbers["raw"], r.numbers["reason"], r.numbers["is_metric"]))
+    for raw, reason in case.get("not", []):
+        assert (raw, reason, False) in ledger, f"{raw!r} should be ledgered as {reason}; ledger {ledger}"
+        ledger.remove((raw, reason, False))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_every_metric_points_at_its_raw_text(case):
+    r = fa.read_report(text=case["text"])
+    for row in r.metrics.itertuples():
+        assert r.text[row.start:row.end] == row.raw
+        assert row.sentence and row.raw.strip() in r.text[:]
+
+
+def test_lost_number_is_never_borrowed_from_a_neighbour():
+    r = fa.read_report(text="完成营造林万亩,完成育苗500亩,投资20万元。")
+    lost = r.metrics[r.metrics["missing"]]
+    assert len(lost) == 1 and pd.isna(lost["value"].iloc[0])
+    assert lost["raw"].iloc[0] == "万亩"
+
+
+def test_metrics_table_has_the_schema_dtypes():
+    r = fa.read_report("data/samples/seed_banan_2020h1.txt")
+    expected = {f.name: str(pd.Series([], dtype=f.dtype).dtype) for f in schema.TABLES["metrics"]}
+    assert {c: str(t) for c, t in r.metrics.dtypes.items()} == expected
+
+
+def test_seed_slogans_dates_and_titles_are_not_metrics():
+    r = fa.read_report("data/samples/seed_banan_2020h1.txt")
+    raws = set(r.metrics["raw"])
+    assert not any(x in raws for x in ("四个", "两个", "2020", "84"))
+    reasons = dict(zip(r.numbers["raw"], r.numbers["reason"]))
+    assert reasons["84"] == "name" and reasons["75"] == "concentration"
+    not_metric = r.numbers[~r.numbers["is_metric"]]
+    assert set(not_metric["reason"]) >= {"slogan", "date", "document_title", "ordinal"}
+
+
+def test_every_digit_run_is_in_the_ledger_with_a_reason():
+    r = fa.read_report("data/samples/seed_banan_2020h1.txt")
+    import re
+    spans = list(zip(r.numbers["start"], r.numbers["end"]))
+    for m in re.finditer(r"\d+", r.text):
+        assert any(s <= m.start() and m.end() <= e for s, e in spans), m.group()
+    assert r.numbers["reason"].notna().all()
+
+
+def test_traditional_text_gives_the_same_metrics_as_simplified():
+    import opencc
+    text = Path("data/samples/seed_banan_2020h1.txt").read_text(encoding="utf-8")
+    simp = fa.read_report(text=text).metrics
+    trad = fa.read_report(text=opencc.OpenCC("s2t").convert(text)).metrics
+    cols = ["value", "unit", "missing", "approx", "kind", "category", "indicator_id"]
+    pd.testing.assert_frame_equal(simp[cols], trad[cols])
+
+
+def test_indicator_catalogue_maps_synonyms_to_one_id():
+    r = fa.read_report(text="完成营造林1万亩,植树造林2000亩,人工造林300亩。")
+    assert set(r.metrics["indicator_id"]) == {"afforestation_area"}
+
+
+def test_lexicons_load_and_are_well_formed():
+    from forestry_analysis import lexicon_data, units
+    assert units.units()["万亩" if "万亩" in units.units() else "亩"].base_unit == "亩"
+    ids = [r["id"] for r in lexicon_data.table("indicators.csv")]
+    assert len(ids) == len(set(ids))
+    cats = set(lexicon_data.toml("categories.toml"))
+    assert {"afforestation", "fire_prevention", "pest_control"} <= cats
+    for r in lexicon_data.table("indicators.csv"):
+        assert not r["category"] or r["category"] in cats
+        assert r["family"] in ("", "area", "money", "count", "percent", "length", "volume", "mass")
