@@ -20,6 +20,7 @@ _DATE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4}|(?:1|2|19
                    + _NUM + r"?\s*[xX×*]*\s*月\s*" + _NUM + r"?\s*[xX×*]*\s*日\s*$"
                    + r"|^\s*(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\s*$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_STOP = re.compile(r"[。!?]+")
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +58,7 @@ def _lex():
 
 def _heading_matches(heading, key: str) -> bool:
     lex = _lex()
-    h = (heading or "").strip()
+    h = heading.strip() if isinstance(heading, str) else ""
     return bool(h) and len(h) <= lex["d"]["sections"]["max_heading_len"] and bool(lex[key].search(h))
 
 
@@ -122,7 +123,7 @@ def _head(text: str):
         hits = list(lex["blurb"].finditer(text, s, e))
         if not hits:
             break
-        end = re.compile(r"[。!?]+").search(text, hits[-1].end(), e)
+        end = _STOP.search(text, hits[-1].end(), e)
         pos = end.end() if end else e
         if pos < e:
             break

@@ -27,9 +27,10 @@ _FILLER_HEAD = ("上半年", "下半年", "今年", "本年度", "年初", "近�
                 "全省", "全乡", "均为", "为", "我区", "我县", "我市", "我镇", "我局", "我站", "共计", "累计", "共", "已经", "已",
                 "并", "还", "均", "对", "在", "先后", "原有", "现有", "共有", "有")
 _FILLER_TAIL = ("达到", "达", "为", "是", "在", "共计", "合计", "总计", "累计", "共", "约", "近", "计", "的",
-                "有", "超过", "逾", "不少于", "不低于", "控制在", "≥", "≤", ">", "<", "`", "各类", "各种", "和", "与", "及")
+                "有", "超过", "逾", "不少于", "不低于", "控制在", "≥", "≤", ">", "<", "`", "各类", "各种", "和", "与", "及", "由", "从", "控制", "突破")
 _VERBS_ONLY = re.compile(r"^(?:认真|积极|切实|深入|大力|全面|扎实|共|累计|已|并)*(?:开展|落实|实施|完成|组织|"
                          r"实现|办理|有|达到|达|出动|投入|选聘|建设|引入|经过|确保|已经完成|共计完成)*$")
+_LEADING_VERB = re.compile(r"(?:减少|增加|下降|提高|增长|上升|完成|开展|达到|实现|以上|左右|共|同比|较|比|占)")
 _PLAN_NOUN_TAIL = re.compile(r"(?:计划)?(?:总)?任务(?:数)?(?:为)?$|计划$")
 
 
@@ -397,11 +398,13 @@ def _catalogue():
     return sorted(rows, key=lambda x: len(x[0]), reverse=True)
 
 
-def catalogue_match(indicator: str, family: str):
-    """(indicator_id, category) of the longest catalogue synonym inside ``indicator``."""
+def catalogue_match(indicator: str, family: str, category: str = "other"):
+    """(indicator_id, category) of the longest catalogue synonym inside ``indicator`` whose
+    unit family fits and whose category does not contradict the one found in context."""
     fam = "percent" if family in ("percent", "ratio") else family
+    main = ("afforestation", "fire_prevention", "pest_control")
     for syn, iid, f, cat in _catalogue():
-        if syn in indicator and (not f or f == fam or (f == "count" and fam == "count")):
+        if syn in indicator and (not f or f == fam) and not (cat in main and category in main and cat != category):
             return iid, cat
     return None, None
 
@@ -420,14 +423,20 @@ def annotate(text: str, ms: list[Mention], ctx):
         before = _clean(text[ws:a])
         after = _after_phrase(text, m.unit_end) if m.unit_end < len(text) else ""
         weak = len(before) < 2 or bool(_VERBS_ONLY.match(before))
-        if m.unit.family == "count" and after and _HAN.match(after):
+        if len(after) < 2 or _LEADING_VERB.match(after) or after in _FILLER_HEAD:
+            after = ""
+        if m.unit.family == "count" and after:
             ind = after
         elif (weak or before.endswith("了")) and len(after) >= 2:
             ind = after
+        elif weak and earlier and not after:
+            ind = earlier[-1].indicator
         elif weak or before in ("面积", "完成面积", "计划任务数", "任务数"):
             ind = _subject(text, m, s_start, earlier) + ("" if weak else before)
         else:
             ind = before
+        if earlier and ind == before and _LEADING_VERB.match(before):
+            ind = f"{earlier[-1].indicator}({before})"
         if m.unit.family in ("percent", "ratio"):
             cs = _window_start(text, m.start, _CLAUSE_END | {":"}, s_start)
             clause = text[cs:m.start]
@@ -450,18 +459,20 @@ def annotate(text: str, ms: list[Mention], ctx):
         if not ind and earlier:
             ind = earlier[-1].indicator
         m.indicator = ind
+        clause = text[_window_start(text, m.start, _CLAUSE_END, s_start):m.start]
+        m.extra["reference"] = bool(re.match(r"\s*(占|较|比|相比|相当于)", clause))
         # Kind.
         if m.unit.family in ("percent", "ratio") or m.unit.surface in kinds["rate_units"]:
             m.kind = "rate"
         else:
             g = max(text.rfind(c, 0, m.start) for c in "。!?\n") + 1
-            group = [p for p in ms if g <= p.start < m.start]
+            group = [p for p in ms if g <= p.start < m.start and not p.extra.get("reference")]
             m.kind = _kind(text, m, ctx, kinds, max(floor, _window_start(text, m.start, _CLAUSE_END, g)), group)
         # Category: innermost context first.
         cs = _window_start(text, m.start, _CLAUSE_END, s_start)
         contexts = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[s_start:s_end], 1.5)] + ctx.headings(m.start)
         m.category = categories.classify(contexts)
-        iid, cat = catalogue_match(m.indicator, m.unit.family)
+        iid, cat = catalogue_match(m.indicator, m.unit.family, m.category)
         m.indicator_id = iid
         if m.category == "other" and cat:
             m.category = cat

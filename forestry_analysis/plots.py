@@ -204,12 +204,13 @@ def _empty(fig: Figure) -> Figure:
     return fig
 
 
-def _missing_band(ax, y: float, height: float, text: str = MISSING):
+def _missing_band(ax, y: float, height: float, text: str = MISSING, x: float = 0.5,
+                  ha: str = "center"):
     """A hatched placeholder across the whole row: the value is lost, so it has no length."""
     trans = blended_transform_factory(ax.transAxes, ax.transData)
     ax.add_patch(Rectangle((0, y - height / 2), 1, height, transform=trans, facecolor="none",
                            edgecolor=MISSING_EDGE, hatch="///", linewidth=0.8, gid="missing"))
-    ax.text(0.5, y, text, transform=trans, ha="center", va="center", fontsize=8.5, color="0.2",
+    ax.text(x, y, text, transform=trans, ha=ha, va="center", fontsize=8.5, color="0.2",
             gid="missing-label", bbox=dict(boxstyle="square,pad=0.2", facecolor="white",
                                            edgecolor="none"))
 
@@ -270,7 +271,6 @@ def _draw_groups(ax, groups: list[_Group], ids: list[str], labels: dict, color: 
                  unit: str = "", log: bool = False):
     """Horizontal bars, one group per indicator, one bar per report; lost values as bands."""
     multi = len(ids) > 1
-    h = 0.8 / len(ids) if multi else 0.6
     colors = {rid: (REPORT_COLORS[i % len(REPORT_COLORS)] if multi else color)
               for i, rid in enumerate(ids)}
     known = [v for g in groups for b in g.bars.values() for v in (b.value, b.plan) if v is not None]
@@ -278,11 +278,11 @@ def _draw_groups(ax, groups: list[_Group], ids: list[str], labels: dict, color: 
     log = log and len(positive) > 1 and max(positive) / min(positive) > 100
     lo = min(1.0, min(positive) / 2) if log else 0.0
     for i, g in enumerate(groups):
-        for j, rid in enumerate(ids):
-            if rid not in g.bars:
-                continue
+        present = [rid for rid in ids if rid in g.bars]
+        h = 0.8 / len(present) if len(present) > 1 else 0.6
+        for j, rid in enumerate(present):
             b = g.bars[rid]
-            y = i + (j - (len(ids) - 1) / 2) * h
+            y = i + (j - (len(present) - 1) / 2) * h
             if b.value is None:
                 text = f"{MISSING} ({labels[rid]})" if multi else MISSING
                 _missing_band(ax, y, h * 0.92, text)
@@ -301,6 +301,8 @@ def _draw_groups(ax, groups: list[_Group], ids: list[str], labels: dict, color: 
     ax.tick_params(axis="y", length=0)
     _number_axis(ax, log)
     hi = max(known) if known else 1.0
+    if not known:
+        ax.set_xticks([])
     if log:
         ax.set_xlim(lo, hi * 30)
     else:
@@ -312,10 +314,15 @@ def _report_handles(colors: dict, labels: dict):
     return [Patch(facecolor=c, label=labels[r]) for r, c in colors.items()]
 
 
-def _legend(fig: Figure, handles, ncols: int | None = None):
-    if handles:
-        fig.legend(handles=handles, loc="outside lower center", fontsize=8.5, frameon=False,
-                   ncols=ncols or min(len(handles), 4))
+def _legend(ax, handles, fontsize: float = 8.5):
+    """Legend in a band above ``ax`` (under the title), as many columns as fit the width."""
+    if not handles:
+        return
+    widest = max(_width(h.get_label()) for h in handles) * fontsize / 2 + 3.2 * fontsize
+    room = ax.get_figure(root=True).get_figwidth() * 72 * 0.8
+    ncols = max(1, min(len(handles), int(room // widest)))
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=ncols,
+              fontsize=fontsize, frameon=False, borderaxespad=0.3)
 
 
 # ---------------------------------------------------------------- completion rates
@@ -352,6 +359,7 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
     ax = fig.add_subplot()
     ticks, rates = [], []
     any_missing = any_bad = any_stated_only = False
+    stated_rows, drawn = [], set()
     elapsed = {}
     prev = None
     for y, row in enumerate(df.itertuples(index=False)):
@@ -375,10 +383,12 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
             lost = [w for w, v in (("完成数", row.actual), ("计划数", row.plan)) if not _known(v)]
             text = MISSING + (f"：{'、'.join(lost)}" if lost else "：计划为0")
             if stated is not None:
-                text += f"；报告称{fmt_rate(stated)}"
                 ax.plot([stated], [y], marker="D", color="0.2", markersize=5, zorder=4)
+                _value_label(ax, stated, y, f"报告称{fmt_rate(stated)}")
                 any_stated_only = True
                 rates.append(stated)
+                stated_rows.append((y, stated, text))
+                continue
             _missing_band(ax, y, 0.7, text)
             continue
         rate = float(rate)
@@ -386,6 +396,7 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
         bad = _known(row.consistent) and not bool(row.consistent)
         any_bad |= bad
         cat = row.category if _known(row.category) else "other"
+        drawn.add(cat)
         ax.barh(y, rate, height=0.62, color=CATEGORY_COLORS.get(cat, CATEGORY_COLORS["other"]),
                 edgecolor=ALERT if bad else "none", linewidth=2.2 if bad else 0, gid="value")
         text = fmt_rate(rate)
@@ -408,9 +419,13 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
         handles += [Line2D([], [], color="#c0392b", linestyle="--", label=text)]
     _number_axis(ax, False)
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    ax.set_xlim(0, max([1.0] + rates) * 1.3)
+    xmax = max([1.0] + rates) * 1.3
+    ax.set_xlim(0, xmax)
+    for y, stated, text in stated_rows:
+        left = stated / xmax > 0.45
+        _missing_band(ax, y, 0.7, text, x=0.02 if left else 0.98, ha="left" if left else "right")
     ax.set_xlabel("完成率 (完成数 / 计划数, %)")
-    present = [c for c in schema.CATEGORIES if c in set(df["category"].dropna().astype(str))]
+    present = [c for c in schema.CATEGORIES if c in drawn]
     names = category_labels()
     handles = [Patch(facecolor=CATEGORY_COLORS[c], label=names.get(c, c)) for c in present] + handles
     if any_missing:
@@ -420,7 +435,7 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
                               label="报告所述完成率 (无法核对)"))
     if any_bad:
         handles.append(Patch(facecolor="white", edgecolor=ALERT, linewidth=2.2, label=INCONSISTENT))
-    _legend(fig, handles)
+    _legend(ax, handles)
     return fig
 
 
@@ -467,7 +482,7 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None) -> 
     handles = _report_handles(colors, labels) if len(ids) > 1 else []
     if any(b.value is None for _, gs in panels for g in gs for b in g.bars.values()):
         handles.append(_missing_handle())
-    _legend(fig, handles)
+    _legend(axes[0], handles)
     return fig
 
 
@@ -560,12 +575,10 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
         if kind == "area":
             colors = _draw_groups(ax, groups, ids, labels, CATEGORY_COLORS["pest_control"], unit="亩")
             ax.set_xlabel("面积 (亩)", fontsize=9)
-            ax.set_title("防治面积", fontsize=10, loc="left")
         else:
             colors = _draw_groups(ax, groups, ids, labels, CATEGORY_COLORS["pest_control"], log=True)
             log = ax.get_xscale() == "log"
-            ax.set_xlabel("数量 (各行单位见标签" + ("，对数刻度)" if log else ")"), fontsize=9)
-            ax.set_title("诱捕器、飞防架次、除治队伍等数量", fontsize=10, loc="left")
+            ax.set_xlabel("数量 (单位见各行标签" + ("，对数刻度)" if log else ")"), fontsize=9)
     handles = _report_handles(colors, labels) if len(ids) > 1 else []
     bars = [b for _, gs in panels for g in gs for b in g.bars.values()]
     if any(b.plan is not None for b in bars):
@@ -574,7 +587,7 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
         handles.append(Patch(facecolor=SURVEY_COLOR, label="调查/监测面积"))
     if any(b.value is None for b in bars):
         handles.append(_missing_handle())
-    _legend(fig, handles)
+    _legend(axes[0], handles)
     return fig
 
 

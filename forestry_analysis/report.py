@@ -115,19 +115,20 @@ class Report:
         mentions, _ = self._extracted
         norm, sents = self.norm, self.sentences
         starts = sents["start"].to_numpy(dtype=np.int64)
+        ends = sents["end"].to_numpy(dtype=np.int64)
+        sections = sents["section"].tolist()
+        ids = sents["sentence_id"].tolist()
         rows = []
         for m in mentions:
             s, e = norm.span(m.start, m.end)
-            sid = max(0, int(np.searchsorted(starts, s, side="right")) - 1) if len(starts) else None
-            sent = sents.iloc[sid] if sid is not None else None
+            i = max(0, int(np.searchsorted(starts, s, side="right")) - 1)
             area = m.value * m.unit.to_mu if m.value is not None and m.unit.to_mu else None
             rows.append(dict(
                 report_id=self.report_id, start=s, end=e, raw=self.text[s:e], value=m.value,
                 unit=m.unit.base_unit, unit_written=m.unit_written, area_mu=area, approx=m.approx,
                 missing=m.missing, kind=m.kind, category=m.category, indicator=m.indicator or None,
-                indicator_id=m.indicator_id, section=None if sent is None else sent["section"],
-                sentence_id=None if sent is None else sent["sentence_id"],
-                sentence=None if sent is None else self.text[int(sent["start"]):int(sent["end"])].strip()))
+                indicator_id=m.indicator_id, section=sections[i], sentence_id=ids[i],
+                sentence=self.text[int(starts[i]):int(ends[i])].strip()))
         return schema.frame("metrics", rows)
 
     @cached_property

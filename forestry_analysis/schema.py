@@ -139,5 +139,14 @@ def labels(table: str) -> dict[str, str]:
 def frame(table: str, rows=None) -> pd.DataFrame:
     """Build a DataFrame for ``table`` from dict rows (or a DataFrame), with the schema's dtypes."""
     fields = TABLES[table]
-    df = pd.DataFrame(rows if rows is not None else [], columns=[f.name for f in fields])
-    return df.astype({f.name: f.dtype for f in fields})
+    if isinstance(rows, pd.DataFrame):
+        return rows.reindex(columns=[f.name for f in fields]).astype({f.name: f.dtype for f in fields})
+    rows = rows or []
+    data = {}
+    for f in fields:
+        values = [r.get(f.name) for r in rows]
+        if isinstance(f.dtype, pd.CategoricalDtype):
+            data[f.name] = pd.Categorical(values, dtype=f.dtype)
+        else:
+            data[f.name] = pd.array(values, dtype=f.dtype)
+    return pd.DataFrame(data)

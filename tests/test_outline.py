@@ -3,6 +3,7 @@ from pathlib import Path
 
 import numpy as np
 import opencc
+import pandas as pd
 import pytest
 
 from forestry_analysis.meta import extract_meta
@@ -134,12 +135,7 @@ def test_sentences_carry_section_subsection_and_path():
     assert row["path"] == "一、 > (三) > 二是"
     plan = sents[sents["text"].str.startswith("九是")].iloc[0]
     assert (plan["section"], plan["path"]) == ("下一步工作计划", "三、 > 九是")
-    assert plan["subsection"] is pd_na() or str(plan["subsection"]) == "<NA>"
-
-
-def pd_na():
-    import pandas as pd
-    return pd.NA
+    assert pd.isna(plan["subsection"])
 
 
 def test_placeholder_question_marks_do_not_end_sentences():

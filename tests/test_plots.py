@@ -197,6 +197,11 @@ def _bars(fig: Figure) -> list[Rectangle]:
             if isinstance(p, Rectangle) and p.get_gid() in ("value", "plan")]
 
 
+def _legend_texts(fig: Figure) -> list[str]:
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend()]
+    return [t.get_text() for lg in legends for t in lg.get_texts()]
+
+
 def _missing_count(fig: Figure) -> int:
     return sum(plots.MISSING in t for t in _texts(fig))
 
@@ -283,7 +288,7 @@ def test_lost_values_are_labelled_never_zero_bars(case):
 def test_completion_marks_mismatch_and_half_year():
     fig = plots.completion_rates(completion_frame(mismatch=True), meta_frame())
     _render(fig)
-    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    legend = _legend_texts(fig)
     assert plots.INCONSISTENT in legend
     red = [b for b in _bars(fig) if b.get_linewidth() > 0]
     assert len(red) == 1
@@ -291,7 +296,7 @@ def test_completion_marks_mismatch_and_half_year():
 
     h1 = plots.completion_rates(completion_h1(), meta_frame([SEED]))
     _render(h1)
-    legend = [t.get_text() for lg in h1.legends for t in lg.get_texts()]
+    legend = _legend_texts(h1)
     assert any("时间过半" in t for t in legend)
     assert any(abs(line.get_xdata()[0] - 0.5) < 1e-9 for line in h1.axes[0].lines)
     assert "70.0%" in _texts(h1)
@@ -316,7 +321,7 @@ def test_corpus_tables_carry_meta_columns_without_meta_frame():
     _render(fig)
     title = fig._suptitle.get_text()
     assert "重庆市巴南区" in title and "陕西省安康市" in title
-    legend = [t.get_text() for lg in fig.legends for t in lg.get_texts()]
+    legend = _legend_texts(fig)
     assert any("2020年上半年" in t for t in legend) and any("2019年3月" in t for t in legend)
 
 
