@@ -12,9 +12,9 @@ from pathlib import PurePath
 
 from . import lexicon_data
 from .normalize import Normalized
-from .outline import cn_number, find_markers
+from .numbers import chinese_value
+from .outline import find_markers
 
-_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DATE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4}|(?:1|2|19|20|201|202)?[xX×*]{1,4})\s*年\s*"
                    + _NUM + r"?\s*[xX×*]*\s*月\s*" + _NUM + r"?\s*[xX×*]*\s*日\s*$"
@@ -157,9 +157,7 @@ def _cn_int(s: str | None) -> int | None:
         return None
     if s.isdigit():
         return int(s)
-    if all(c in _CN_DIGIT for c in s) and len(s) == 4:
-        return int("".join(_CN_DIGIT[c] for c in s))
-    return cn_number(s) or None
+    return int(chinese_value(s) or 0) or None
 
 
 def _signature(text: str, lo: int, hi: int):

@@ -61,13 +61,15 @@ def _rules():
     return r, k, re.compile("|".join(map(re.escape, sorted(slogans, key=len, reverse=True))))
 
 
+@lru_cache(maxsize=None)
+def _alternation(words: tuple) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+
+
 def _starts(text, pos, words):
     """The longest of ``words`` written at ``text[pos:]``, or None."""
-    best = None
-    for w in words:
-        if text.startswith(w, pos) and (best is None or len(w) > len(best)):
-            best = w
-    return best
+    m = _alternation(tuple(words)).match(text, pos)
+    return m.group() if m else None
 
 
 def _skip_space(text, pos, limit=3):
@@ -363,18 +365,16 @@ def _skip_paren_back(text, pos):
     return pos
 
 
+_HEAD_RX = re.compile("^(?:%s)+(?=.)" % "|".join(sorted(map(re.escape, _FILLER_HEAD), key=len, reverse=True)))
+_TAIL_RX = re.compile("(?<=.)(?:%s)+$" % "|".join(sorted(map(re.escape, _FILLER_TAIL), key=len, reverse=True)))
+_NOISE_RX = re.compile(r"[\dxX*?%‰.]+|[《》〈〉]")
+
+
 def _clean(phrase: str) -> str:
-    s = _YEARS.sub("", phrase)
-    s = re.sub(r"[\dxX*?%‰.]+|[《》〈〉]", "", s).strip(" \t\"'`")
-    changed = True
-    while changed and s:
-        changed = False
-        for w in _FILLER_HEAD:
-            if s.startswith(w) and len(s) > len(w):
-                s, changed = s[len(w):], True
-        for w in _FILLER_TAIL:
-            if s.endswith(w) and len(s) > len(w):
-                s, changed = s[:-len(w)], True
+    """The words of a phrase that name what is measured: dates, digits, fillers and
+    connectives at either end removed."""
+    s = _NOISE_RX.sub("", _YEARS.sub("", phrase)).strip(" \t\"'`")
+    s = _TAIL_RX.sub("", _HEAD_RX.sub("", s))
     return s.strip(" \t\"'`")
 
 
@@ -503,12 +503,7 @@ def _kind(text, m, ctx, kinds, ws, earlier):
     in_plan = ctx.in_plan(m.start)
 
     def last(words):
-        best = -1
-        for w in words:
-            i = window.rfind(w)
-            if i >= 0:
-                best = max(best, i + len(w))
-        return best
+        return max((m.end() for m in _alternation(tuple(words)).finditer(window)), default=-1)
 
     strong, actual = last(kinds["strong_actual"]), last(kinds["actual"])
     verb, noun = last(kinds["plan_verbs"]), last(kinds["plan_nouns"])

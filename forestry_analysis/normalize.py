@@ -69,17 +69,30 @@ class Normalized:
 
     def orig(self, i: int) -> int:
         """Original offset of normalised offset ``i`` (for a start, or an end via ``span``)."""
+        if not self._cuts:
+            return i
         k = bisect_right(self._cuts, i)
         return i + (self._shift[k - 1] if k else 0)
 
     def to_norm(self, o: int) -> int:
         """Normalised offset of original offset ``o`` (inverse of ``orig`` outside deleted glosses)."""
+        if not self._cuts:
+            return o
         k = bisect_right(self._ends, o)
         n = o - (self._shift[k - 1] if k else 0)
         return min(n, self._cuts[k]) if k < len(self._cuts) else n
 
+    def to_norm_many(self, offsets) -> list[int]:
+        """``to_norm`` of each original offset (a list of ints; fast when nothing was cut)."""
+        offsets = [int(o) for o in offsets]
+        if not self._cuts:
+            return offsets
+        return [self.to_norm(o) for o in offsets]
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised [start, end) to the original [start, end)."""
+        if not self._cuts:
+            return (start, start) if end <= start else (start, end)
         if end <= start:
             s = self.orig(start)
             return s, s

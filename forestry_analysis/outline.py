@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .numbers import chinese_value
+
 from . import schema
 
 _CN = "一二三四五六七八九十"
@@ -46,12 +48,8 @@ class Marker:
 
 
 def cn_number(s: str) -> int:
-    """Value of a small Chinese numeral (一 … 九十九)."""
-    digits = {c: i + 1 for i, c in enumerate(_CN[:9])}
-    if "十" not in s:
-        return digits.get(s, 0)
-    tens, _, ones = s.partition("十")
-    return digits.get(tens, 1) * 10 + digits.get(ones, 0)
+    """Value of a Chinese numeral marker (三 → 3, 十二 → 12); 0 when it is not one."""
+    return int(chinese_value(s) or 0)
 
 
 def _context(text: str, i: int, lo: int) -> str | None:

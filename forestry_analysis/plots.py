@@ -178,6 +178,16 @@ def fmt_number(v: float, approx: bool = False) -> str:
     return ("约" if approx else "") + s
 
 
+def fmt_tick(v: float, _pos=None) -> str:
+    """Axis ticks: 50000 → '5万', 1e6 → '100万', 2e8 → '2亿', 1500 → '1,500'."""
+    a = abs(v)
+    if a >= 1e8:
+        return f"{v / 1e8:,.2f}".rstrip("0").rstrip(".") + "亿"
+    if a >= 1e4:
+        return f"{v / 1e4:,.2f}".rstrip("0").rstrip(".") + "万"
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
 def fmt_rate(v: float) -> str:
     return f"{v * 100:.1f}%"
 
@@ -219,17 +229,16 @@ def _missing_handle():
     return Patch(facecolor="none", edgecolor=MISSING_EDGE, hatch="///", label=MISSING)
 
 
-def _value_label(ax, x: float, y: float, text: str, color="0.15"):
-    ax.annotate(text, xy=(x, y), xytext=(3, 0), textcoords="offset points", ha="left",
-                va="center", fontsize=8.5, color=color, annotation_clip=False)
+def _value_label(ax, x: float, y: float, text: str, color="0.15", boxed: bool = False):
+    box = dict(boxstyle="square,pad=0.15", facecolor="white", edgecolor="none") if boxed else None
+    ax.annotate(text, xy=(x, y), xytext=(4, 0), textcoords="offset points", ha="left",
+                va="center", fontsize=8.5, color=color, annotation_clip=False, bbox=box)
 
 
 def _number_axis(ax, log: bool):
     if log:
         ax.set_xscale("log")
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v)))
-    else:
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v)))
+    ax.xaxis.set_major_formatter(FuncFormatter(fmt_tick))
     ax.grid(axis="x", color="0.9", linewidth=0.8)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
@@ -345,8 +354,9 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
     labels = report_labels(m, ids)
     row_h = 0.62 if multi else 0.42
     n = len(comp)
-    fig = _figure(9.5, max(3.2, n * row_h + 2.4), f"{scope_label(m, ids)} 计划完成情况".strip(),
-                  source_line(m, ids))
+    scope = ids or list(m.index)
+    fig = _figure(9.5, max(3.2, n * row_h + 2.4), f"{scope_label(m, scope)} 计划完成情况".strip(),
+                  source_line(m, scope))
     if n == 0:
         return _empty(fig)
     cats = {c: i for i, c in enumerate(schema.CATEGORIES)}
@@ -374,17 +384,17 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
         period = m.at[rid, "period"]
         if _known(period) and str(period) in TIME_ELAPSED:
             elapsed[y] = TIME_ELAPSED[str(period)]
-        rate = row.rate
-        if not _known(rate) and _known(row.actual) and _known(row.plan) and row.plan:
+        lost = [w for w, v in (("完成数", row.actual), ("计划数", row.plan)) if not _known(v)]
+        rate = None if lost else row.rate
+        if not lost and not _known(rate) and row.plan:
             rate = row.actual / row.plan
         stated = row.stated_rate if _known(row.stated_rate) else None
         if not _known(rate):
             any_missing = True
-            lost = [w for w, v in (("完成数", row.actual), ("计划数", row.plan)) if not _known(v)]
             text = MISSING + (f"：{'、'.join(lost)}" if lost else "：计划为0")
             if stated is not None:
                 ax.plot([stated], [y], marker="D", color="0.2", markersize=5, zorder=4)
-                _value_label(ax, stated, y, f"报告称{fmt_rate(stated)}")
+                _value_label(ax, stated, y, f"报告称{fmt_rate(stated)}", boxed=True)
                 any_stated_only = True
                 rates.append(stated)
                 stated_rows.append((y, stated, text))
@@ -466,14 +476,15 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None) -> 
             suffix = " 计划" if kind == "plan" else ""
             groups.setdefault((ind, kind), _Group(f"{ind}{suffix} ({unit})")).bars[rid] = b
         panels.append((unit, list(groups.values())))
-    per_row = 0.3 + 0.22 * len(ids)
-    height = sum(len(g) * per_row + 0.75 for _, g in panels) + 1.6
-    fig = _figure(9.5, max(3.2, height), f"{scope_label(m, ids)} 森林防火工作".strip(),
-                  source_line(m, ids))
+    rows = [sum(0.3 + 0.22 * len(g.bars) for g in gs) for _, gs in panels]
+    height = sum(r + 0.75 for r in rows) + 1.6
+    scope = ids or list(m.index)
+    fig = _figure(9.5, max(3.2, height), f"{scope_label(m, scope)} 森林防火工作".strip(),
+                  source_line(m, scope))
     if not panels:
         return _empty(fig)
     axes = fig.subplots(len(panels), 1, squeeze=False,
-                        height_ratios=[len(g) * per_row + 0.35 for _, g in panels])[:, 0]
+                        height_ratios=[r + 0.35 for r in rows])[:, 0]
     colors = {}
     for ax, (unit, groups) in zip(axes, panels):
         colors = _draw_groups(ax, groups, ids, labels, CATEGORY_COLORS["fire_prevention"],
@@ -562,14 +573,15 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
         count_groups.setdefault(label, _Group(label)).bars[rid] = b
         b.note = unit
     panels = [(p, list(g.values())) for p, g in (("area", area_groups), ("count", count_groups)) if g]
-    per_row = 0.3 + 0.22 * len(ids)
-    height = sum(len(g) * per_row + 0.9 for _, g in panels) + 1.6
-    fig = _figure(9.5, max(3.2, height), f"{scope_label(m, ids)} 林业有害生物防治".strip(),
-                  source_line(m, ids))
+    rows = [sum(0.3 + 0.22 * len(g.bars) for g in gs) for _, gs in panels]
+    height = sum(r + 0.9 for r in rows) + 1.6
+    scope = ids or list(m.index)
+    fig = _figure(9.5, max(3.2, height), f"{scope_label(m, scope)} 林业有害生物防治".strip(),
+                  source_line(m, scope))
     if not panels:
         return _empty(fig)
     axes = fig.subplots(len(panels), 1, squeeze=False,
-                        height_ratios=[len(g) * per_row + 0.5 for _, g in panels])[:, 0]
+                        height_ratios=[r + 0.5 for r in rows])[:, 0]
     colors = {}
     for ax, (kind, groups) in zip(axes, panels):
         if kind == "area":
@@ -619,6 +631,6 @@ def save(fig: Figure, out_dir, name: str) -> tuple[Path, Path]:
 
 
 __all__ = ["completion_rates", "fire_prevention", "pest_control", "save", "period_label",
-           "scope_label", "source_line", "report_labels", "fmt_number", "fmt_rate",
+           "scope_label", "source_line", "report_labels", "fmt_number", "fmt_tick", "fmt_rate",
            "MISSING", "INCONSISTENT", "NO_DATA", "DPI"]
 

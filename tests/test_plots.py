@@ -276,7 +276,7 @@ def test_lost_values_are_labelled_never_zero_bars(case):
     for fig in charts.values():
         _render(fig)
         assert all(b.get_width() > 0 for b in _bars(fig))
-    comp_lost = int((completion["rate"].isna()).sum())
+    comp_lost = int((completion["actual"].isna() | completion["plan"].isna()).sum())
     assert _missing_count(charts["completion"]) == comp_lost
     assert _missing_count(charts["completion_by_report"]) == comp_lost
     fire = metrics[metrics["category"] == "fire_prevention"]
