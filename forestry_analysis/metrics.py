@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from . import categories, lexicon_data
 from .numbers import CN_CHARS, CN_DIGITS, Token, scan
-from .units import Unit, match_scale, match_unit, units
+from .units import Unit, match_scale, match_unit, scales, units
 
 _SPACE = " \t"
 _CLAUSE_END = set(",;。!\n")                   # bounds the window read for kind
@@ -31,6 +31,7 @@ _FILLER_TAIL = ("达到", "达", "为", "是", "在", "共计", "合计", "总�
 _VERBS_ONLY = re.compile(r"^(?:认真|积极|切实|深入|大力|全面|扎实|共|累计|已|并)*(?:开展|落实|实施|完成|组织|"
                          r"实现|办理|有|达到|达|出动|投入|选聘|建设|引入|经过|确保|已经完成|共计完成)*$")
 _LEADING_VERB = re.compile(r"(?:减少|增加|下降|提高|增长|上升|完成|开展|达到|实现|以上|左右|共|同比|较|比|占)")
+_PLAN_NOUN_HEAD = re.compile(r"^(?:全年|年度|上级)?(?:下达|计划|任务|目标)(?=..)")
 _PLAN_NOUN_TAIL = re.compile(r"(?:计划)?(?:总)?任务(?:数)?(?:为)?$|计划$")
 
 
@@ -161,6 +162,9 @@ class _Extractor:
         if _starts(t, after, nm["date_after"]) and not match_unit(t, after) or \
                 _starts(t, after, ("个月",)):
             return "placeholder_year" if tok.form == "placeholder" else "date"
+        rng = re.match(r"\s*[-~～至到]\s*(\d{1,4}|[%s]{1,3})\s*" % CN_CHARS, t[tok.end:tok.end + 12])
+        if rng and _starts(t, tok.end + rng.end(), nm["date_after"]) and not match_unit(t, tok.end + rng.end()):
+            return "date"
         if re.match(r"[-/.:]\d", t[tok.end:tok.end + 2]) and tok.form == "arabic" and \
                 (len(tok.raw) == 4 or t[tok.end] == ":"):
             return "date"
@@ -204,7 +208,8 @@ class _Extractor:
     def take(self, tok: Token, nxt: Token | None):
         t = self.t
         if tok.form == "chinese" and tok.value is None:
-            return  # a scale word alone (万, 千万): looked at by lost_units
+            self.scale_alone(tok)
+            return
         if tok.percent:
             unit = units()["%"]
             self.add(tok.start, tok.end, tok.value, unit, "%", self.prefix_approx(tok.start), False, tok.start)
@@ -241,6 +246,28 @@ class _Extractor:
         self.add(tok.start, end, value, unit, scale + unit.surface, approx, missing, tok.start)
         self.record(tok, True, "placeholder" if missing else "metric")
         self.consumed = end
+
+    def scale_alone(self, tok: Token):
+        """近万亩, 上千人次 (approximate); 数万株 (vague, ledgered only). Other lone scale words
+        are looked at by ``lost_units``."""
+        t, rules = self.t, self.rules["approx"]
+        before = t[max(0, tok.start - 2):tok.start]
+        approx = next((w for w in rules["scale_approx_before"] if before.endswith(w)), None)
+        vague = next((w for w in rules["scale_vague_before"] if before.endswith(w)), None)
+        if not (approx or vague) or tok.raw not in scales():
+            return
+        unit = match_unit(t, tok.end)
+        if unit is None:
+            return
+        if vague:
+            self.record(tok, False, "vague")
+            self.consumed = tok.end + len(unit.surface)
+            return
+        value = scales()[tok.raw] * unit.to_base
+        self.add(tok.start - len(approx), tok.end + len(unit.surface), value, unit, tok.raw + unit.surface,
+                 True, False, tok.start)
+        self.record(tok, True, "metric", value=scales()[tok.raw])
+        self.consumed = tok.end + len(unit.surface)
 
     def ratio_cheng(self, tok):
         """九成 → 90%: a Chinese numeral before 成 at a phrase end."""
@@ -429,8 +456,6 @@ def annotate(text: str, ms: list[Mention], ctx):
             ind = after
         elif (weak or before.endswith("了")) and len(after) >= 2:
             ind = after
-        elif weak and earlier and not after:
-            ind = earlier[-1].indicator
         elif weak or before in ("面积", "完成面积", "计划任务数", "任务数"):
             ind = _subject(text, m, s_start, earlier) + ("" if weak else before)
         else:
@@ -488,7 +513,7 @@ def _subject(text, m, s_start, earlier):
         if 2 <= len(topic) <= 16 and not _VERBS_ONLY.match(topic) and not topic.endswith("如下"):
             return topic
     if earlier:
-        return _PLAN_NOUN_TAIL.sub("", earlier[-1].indicator)
+        return _PLAN_NOUN_HEAD.sub("", _PLAN_NOUN_TAIL.sub("", earlier[-1].indicator))
     return ""
 
 

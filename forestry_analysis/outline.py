@@ -109,13 +109,15 @@ def outline_table(norm, report_id, body_start: int, body_end: int) -> pd.DataFra
 def _cuts(norm, outline: pd.DataFrame, meta: dict) -> np.ndarray:
     """Sorted original offsets where a sentence starts."""
     text = norm.text
-    cuts = [norm.orig(m.end()) for m in SENTENCE_END.finditer(text)]
-    cuts += [norm.orig(m.end()) for m in re.finditer(r"\n", text)]
+    cuts = [m.end() for m in SENTENCE_END.finditer(text)]
+    cuts += [m.end() for m in re.finditer(r"\n", text)]
     bounds = [meta.get("body_start"), meta.get("body_end")]
     for key in ("title_span", "signature_span"):
         if meta.get(key):
             bounds += list(meta[key])
-    cuts += [norm.orig(b) for b in bounds if b is not None]
+    cuts += [b for b in bounds if b is not None]
+    if norm._cuts:
+        cuts = [norm.orig(c) for c in cuts]
     cuts += outline["start"].astype("int64").tolist()
     n = len(norm.original)
     return np.unique(np.clip(np.asarray([0, n] + cuts, dtype=np.int64), 0, n))
@@ -124,28 +126,40 @@ def _cuts(norm, outline: pd.DataFrame, meta: dict) -> np.ndarray:
 def _segments(original: str, cuts: np.ndarray) -> list[tuple[int, int]]:
     """Spans between cuts; whitespace-only spans are joined to the sentence before them."""
     spans: list[list[int]] = []
-    for s, e in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
-        if spans and not original[s:e].strip():
-            spans[-1][1] = e
-        elif spans and not original[spans[-1][0]:spans[-1][1]].strip():
+    bounds = cuts.tolist()
+    for s, e in zip(bounds[:-1], bounds[1:]):
+        if spans and (not original[s:e].strip() or not original[spans[-1][0]:spans[-1][1]].strip()):
             spans[-1][1] = e
         else:
             spans.append([s, e])
     return [(s, e) for s, e in spans]
 
 
+class _Parts:
+    """``part`` of a sentence start (title, signature, preamble, body, trailer), bounds mapped once."""
+
+    def __init__(self, meta: dict, norm):
+        def orig_span(span):
+            return None if span is None else (norm.orig(span[0]), norm.orig(span[1]))
+        self.title = orig_span(meta.get("title_span"))
+        self.signature = orig_span(meta.get("signature_span"))
+        self.body_start = norm.orig(meta.get("body_start", 0))
+        self.body_end = norm.orig(meta.get("body_end", len(norm.text)))
+
+    def __call__(self, s: int) -> str:
+        if self.title is not None and self.title[0] <= s < self.title[1]:
+            return "title"
+        if self.signature is not None and self.signature[0] <= s < self.signature[1]:
+            return "signature"
+        if s < self.body_start:
+            return "preamble"
+        if s >= self.body_end:
+            return "trailer"
+        return "body"
+
+
 def _part(s: int, meta: dict, norm) -> str:
-    def within(span):
-        return span is not None and norm.orig(span[0]) <= s < norm.orig(span[1])
-    if within(meta.get("title_span")):
-        return "title"
-    if within(meta.get("signature_span")):
-        return "signature"
-    if s < norm.orig(meta.get("body_start", 0)):
-        return "preamble"
-    if s >= norm.orig(meta.get("body_end", len(norm.text))):
-        return "trailer"
-    return "body"
+    return _Parts(meta, norm)(s)
 
 
 def sentence_table(norm, report_id, outline: pd.DataFrame, meta: dict) -> pd.DataFrame:
@@ -156,7 +170,10 @@ def sentence_table(norm, report_id, outline: pd.DataFrame, meta: dict) -> pd.Dat
     ``text`` is exactly ``original[start:end]`` (trailing whitespace included).
     """
     original = norm.original
-    items = outline.sort_values("start", kind="stable").to_dict("records")
+    cols = [outline[c].tolist() for c in ("start", "end", "level", "heading", "marker")]
+    items = [dict(start=s, end=e, level=lv, heading=h, marker=mk) for s, e, lv, h, mk in zip(*cols)]
+    items.sort(key=lambda it: it["start"])  # stable, like sort_values(kind="stable")
+    part = _Parts(meta, norm)
     rows, active, k = [], [], 0
     for sid, (s, e) in enumerate(_segments(original, _cuts(norm, outline, meta))):
         while k < len(items) and items[k]["start"] <= s:
@@ -169,11 +186,12 @@ def sentence_table(norm, report_id, outline: pd.DataFrame, meta: dict) -> pd.Dat
         enclosing = [it for it in active if it["start"] <= s < it["end"]]
         head = {lvl: next((it["heading"] for it in reversed(enclosing) if it["level"] == lvl), None)
                 for lvl in (1, 2)}
-        lead = len(original[s:e]) - len(original[s:e].lstrip())
-        rows.append(dict(report_id=report_id, sentence_id=sid, part=_part(s + lead, meta, norm),
+        seg = original[s:e]
+        lead = len(seg) - len(seg.lstrip())
+        rows.append(dict(report_id=report_id, sentence_id=sid, part=part(s + lead),
                          section=head[1], subsection=head[2],
                          path=" > ".join(it["marker"] for it in enclosing) or None,
-                         text=original[s:e], start=s, end=e))
+                         text=seg, start=s, end=e))
     return schema.frame("sentences", rows)
 
 

@@ -247,6 +247,11 @@ def _number_axis(ax, log: bool):
 
 # ---------------------------------------------------------------- grouped bars
 
+def _planned(indicator: str, kind) -> str:
+    """Indicator label, marked 计划 for plan mentions unless it already says so."""
+    return f"{indicator} 计划" if kind == "plan" and "计划" not in str(indicator) else str(indicator)
+
+
 @dataclass
 class _Bar:
     value: float | None
@@ -473,8 +478,7 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None) -> 
         bars = _collect(part, "value", ["indicator", "kind"])
         groups: dict = {}
         for (ind, kind, rid), b in bars.items():
-            suffix = " 计划" if kind == "plan" else ""
-            groups.setdefault((ind, kind), _Group(f"{ind}{suffix} ({unit})")).bars[rid] = b
+            groups.setdefault((ind, kind), _Group(f"{_planned(ind, kind)} ({unit})")).bars[rid] = b
         panels.append((unit, list(groups.values())))
     rows = [sum(0.3 + 0.22 * len(g.bars) for g in gs) for _, gs in panels]
     height = sum(r + 0.75 for r in rows) + 1.6
@@ -523,53 +527,36 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
     is_area = df["area_mu"].notna() | df["unit"].isin(list(AREA_TO_MU))
     area, counts = df[is_area], df[~is_area & ~df["unit"].isin(NOT_COUNTS) & df["unit"].notna()]
 
-    def key(row):
-        return str(row.indicator_id) if _known(row.indicator_id) else str(row.indicator)
-
-    plans: dict = {}
-    for row in area[area["kind"] == "plan"].itertuples(index=False):
-        if _known(row.area_mu):
-            plans[(row.report_id, key(row))] = plans.get((row.report_id, key(row)), 0) + row.area_mu
-    for row in comp.itertuples(index=False):
-        if _known(row.plan):
-            k = (str(row.report_id), key(row))
-            plans.setdefault(k, float(row.plan) * AREA_TO_MU[str(row.unit)])
-            plans.setdefault((str(row.report_id), str(row.indicator)), plans[k])
     survey_mask = area["indicator_id"].astype(object).eq("pest_survey_area") | \
         area["indicator"].str.contains("|".join(PEST_SURVEY), regex=True)
     surveyed = {rid: float(g["area_mu"].sum()) for rid, g in area[survey_mask].groupby("report_id")
                 if g["area_mu"].notna().any()}
+    actual = area[(area["kind"] != "plan") & ~survey_mask]
+    plan_for, used = _plan_lookup(area[area["kind"] == "plan"], comp, actual)
     area_groups: dict = {}
-    used_plans = set()
-    actual = area[area["kind"] != "plan"]
-    for idx, row in enumerate(actual.itertuples(index=False)):
-        sub = actual.iloc[[idx]]
-        b = next(iter(_collect(sub, "area_mu", ["indicator"]).values()))
-        is_survey = bool(survey_mask.loc[actual.index[idx]])
-        k = (row.report_id, key(row))
-        plan = plans.get(k, plans.get((row.report_id, str(row.indicator))))
-        notes = []
-        if plan and not is_survey:
-            used_plans.add(k)
-            b.plan = plan
-            notes.append(f" / 计划{fmt_number(plan)}亩" + (f" ({fmt_rate(b.value / plan)})"
-                                                            if b.value is not None else ""))
-        if is_survey:
-            b.color = SURVEY_COLOR
-        elif b.value is not None and surveyed.get(row.report_id):
-            notes.append(f"，占调查面积{fmt_rate(b.value / surveyed[row.report_id])}")
-        b.note = "".join(notes)
-        g = area_groups.setdefault((str(row.indicator), is_survey), _Group(f"{row.indicator} (亩)"))
-        g.bars[row.report_id] = b if row.report_id not in g.bars else _merge(g.bars[row.report_id], b)
-    for row in area[area["kind"] == "plan"].itertuples(index=False):
-        if (row.report_id, key(row)) not in used_plans:
+    for is_survey, part in ((False, actual), (True, area[(area["kind"] != "plan") & survey_mask])):
+        for (ind, rid), b in _collect(part, "area_mu", ["indicator"]).items():
+            notes = []
+            plan = None if is_survey else plan_for(rid, ind)
+            if plan:
+                b.plan = plan
+                notes.append(f" / 计划{fmt_number(plan)}亩" + (f" ({fmt_rate(b.value / plan)})"
+                                                                if b.value is not None else ""))
+            if is_survey:
+                b.color = SURVEY_COLOR
+            elif b.value is not None and surveyed.get(rid):
+                notes.append(f"，占调查面积{fmt_rate(b.value / surveyed[rid])}")
+            b.note = "".join(notes)
+            area_groups.setdefault((ind, is_survey), _Group(f"{ind} (亩)")).bars[rid] = b
+    for row in area[area["kind"] == "plan"].itertuples():
+        if row.Index not in used:
             b = _Bar(value=float(row.area_mu) if _known(row.area_mu) else None, color=PLAN_FILL)
-            area_groups.setdefault((f"{row.indicator} 计划", False),
-                                   _Group(f"{row.indicator} 计划 (亩)")).bars[row.report_id] = b
+            label = _planned(row.indicator, "plan")
+            area_groups.setdefault((label, False), _Group(f"{label} (亩)")).bars[row.report_id] = b
     count_bars = _collect(counts, "value", ["indicator", "unit", "kind"])
     count_groups: dict = {}
     for (ind, unit, kind, rid), b in count_bars.items():
-        label = f"{ind}{' 计划' if kind == 'plan' else ''} ({unit})"
+        label = f"{_planned(ind, kind)} ({unit})"
         count_groups.setdefault(label, _Group(label)).bars[rid] = b
         b.note = unit
     panels = [(p, list(g.values())) for p, g in (("area", area_groups), ("count", count_groups)) if g]
@@ -603,18 +590,44 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
     return fig
 
 
-def _merge(a: _Bar, b: _Bar) -> _Bar:
-    if a.value is None or b.value is None:
-        known = a if b.value is None else b
-        lost = b if b.value is None else a
-        if known.value is None:
-            return a
-        known.n_missing += 1 + lost.n_missing
-        return known
-    a.value += b.value
-    a.approx |= b.approx
-    a.n_missing += b.n_missing
-    return a
+def _plan_lookup(plan_rows: pd.DataFrame, comp: pd.DataFrame, actual: pd.DataFrame):
+    """``plan_for(report_id, indicator)`` in 亩, and the plan-mention rows it used.
+
+    A plan matches an actual row with the same indicator text; failing that, one with the same
+    indicator_id, but only when that id names a single treated indicator in the report (several
+    treated areas sharing ``pest_treated_area`` must not all borrow one plan).
+    """
+    by_text: dict = {}
+    by_id: dict = {}
+    for row in plan_rows.itertuples():
+        if _known(row.area_mu):
+            by_text.setdefault((row.report_id, str(row.indicator)), (float(row.area_mu), row.Index))
+            if _known(row.indicator_id):
+                by_id.setdefault((row.report_id, str(row.indicator_id)), []).append(
+                    (float(row.area_mu), row.Index))
+    for row in comp.itertuples():
+        if _known(row.plan):
+            mu = float(row.plan) * AREA_TO_MU[str(row.unit)]
+            by_text.setdefault((str(row.report_id), str(row.indicator)), (mu, None))
+            if _known(row.indicator_id):
+                by_id.setdefault((str(row.report_id), str(row.indicator_id)), []).append((mu, None))
+    ids_of = actual.groupby(["report_id", "indicator"], sort=False)["indicator_id"].first()
+    n_ids = actual.drop_duplicates(["report_id", "indicator"]).groupby(
+        ["report_id", "indicator_id"]).size()
+    used: set = set()
+
+    def plan_for(rid, indicator):
+        hit = by_text.get((rid, indicator))
+        iid = ids_of.get((rid, indicator))
+        if hit is None and _known(iid) and n_ids.get((rid, iid), 0) == 1 \
+                and len(by_id.get((rid, str(iid)), [])) == 1:
+            hit = by_id[(rid, str(iid))][0]
+        if hit is None:
+            return None
+        used.add(hit[1])
+        return hit[0]
+
+    return plan_for, used
 
 
 # ---------------------------------------------------------------- output

@@ -17,7 +17,9 @@ from .normalize import Normalized
 
 def _tree(outline: pd.DataFrame) -> list[dict]:
     """Outline rows in order, each with its enclosing rows (``parents``) and a ``leaf`` flag."""
-    rows = outline.sort_values("start", kind="stable").to_dict("records")
+    names = list(outline.columns)
+    rows = [dict(zip(names, vals)) for vals in zip(*(outline[c].tolist() for c in names))]
+    rows.sort(key=lambda r: r["start"])  # stable, like sort_values(kind="stable")
     stack: list[dict] = []
     for r in rows:
         while stack and stack[-1]["end"] <= r["start"]:

@@ -338,6 +338,7 @@ def test_pest_control_plan_and_coverage():
     texts = " ".join(_texts(fig))
     assert "计划5万亩" not in texts and "计划50,000亩" in texts
     assert "96.1%" in texts            # 48073 / 50000
+    assert texts.count("计划") == 1    # the other treated areas share the id but not the plan
     assert "占调查面积" in texts
     assert [ax.get_xlabel() for ax in fig.axes][0] == "面积 (亩)"
     assert fig.axes[1].get_xscale() == "linear"       # 3,287 … 156,758: one linear axis
