@@ -31,6 +31,8 @@ _FILLER_TAIL = ("达到", "达", "为", "是", "在", "共计", "合计", "总�
 _VERBS_ONLY = re.compile(r"^(?:认真|积极|切实|深入|大力|全面|扎实|共|累计|已|并)*(?:开展|落实|实施|完成|组织|"
                          r"实现|办理|有|达到|达|出动|投入|选聘|建设|引入|经过|确保|已经完成|共计完成)*$")
 _LEADING_VERB = re.compile(r"(?:减少|增加|下降|提高|增长|上升|完成|开展|达到|实现|以上|左右|共|同比|较|比|占)")
+_REFERS_BACK = re.compile(r"(?:占|较|比|同比|相比|减少|增加|下降|提高|增长|上升)")
+_BASE = re.compile(r"\(.*\)$")
 _PLAN_NOUN_HEAD = re.compile(r"^(?:全年|年度|上级)?(?:下达|计划|任务|目标)(?=..)")
 _PLAN_NOUN_TAIL = re.compile(r"(?:计划)?(?:总)?任务(?:数)?(?:为)?$|计划$")
 
@@ -219,6 +221,15 @@ class _Extractor:
         if why is None and nxt is not None and tok.form != "placeholder":
             if self.range_pair(tok, nxt):
                 return
+        if why is None and tok.form == "arabic" and t[tok.end:tok.end + 1] == "." and \
+                (match_unit(t, tok.end + 1) or match_scale(t, tok.end + 1)):
+            q = self.quantity_after(tok.end + 1)
+            if q:  # "5.万亩": the digits after the point were lost
+                scale, factor, approx, unit, end = q
+                self.add(tok.start, end, None, unit, scale + unit.surface, approx, True, tok.start)
+                self.record(tok, True, "lost_digits")
+                self.consumed = end
+                return
         q = self.quantity_after(tok.end) if why is None else None
         if why is None and q is None:
             why = self.ratio_cheng(tok) or "no_unit"
@@ -235,6 +246,8 @@ class _Extractor:
                 why = "concentration"
             elif not self.ctx.in_body(tok.start):
                 why = "boilerplate"
+        if why == "no_unit" and tok.form == "placeholder":
+            why = "placeholder"
         if why is not None:
             if tok.form == "chinese" and len(tok.raw) == 1 and why in ("no_unit", "name"):
                 return  # a numeral inside a word (统一, 进一步): not a number
@@ -410,8 +423,8 @@ def _after_phrase(text, pos, limit=12):
     while j < len(text) and text[j] not in _PHRASE_END and not text[j].isdigit() and j - pos < limit:
         j += 1
     s = text[pos:j]
-    m = re.search(r"(入驻|完成|开展|进行|实现|达到|等|均|参与|中|以上|左右)", s)
-    if m and m.start() > 1:
+    m = re.search(r"(入驻|完成|开展|进行|实现|达到|等|均|参与|中|以上|左右|每)", s)
+    if m and m.start() >= 1:
         s = s[:m.start()]
     return s.strip(" \t")
 
@@ -460,8 +473,9 @@ def annotate(text: str, ms: list[Mention], ctx):
             ind = _subject(text, m, s_start, earlier) + ("" if weak else before)
         else:
             ind = before
-        if earlier and ind == before and _LEADING_VERB.match(before):
-            ind = f"{earlier[-1].indicator}({before})"
+        if earlier and ind == before and _REFERS_BACK.match(before):
+            subject = next((p for p in reversed(earlier) if p.kind == "actual"), earlier[-1])
+            ind = f"{_BASE.sub('', subject.indicator)}({before})"
         if m.unit.family in ("percent", "ratio"):
             cs = _window_start(text, m.start, _CLAUSE_END | {":"}, s_start)
             clause = text[cs:m.start]
@@ -476,10 +490,10 @@ def annotate(text: str, ms: list[Mention], ctx):
                                                     and q.unit.family == "percent")
                 group = actuals[-n_rates:] if len(actuals) >= n_rates else actuals
                 pick = group[min(len(rates_here), len(group) - 1)]
-                ind = f"{pick.indicator}({_clean(clause.replace('分别', ''))})"
+                ind = f"{_BASE.sub('', pick.indicator)}({_clean(clause.replace('分别', ''))})"
                 m.extra["rate_of"] = pick
             elif re.match(r"\s*(占|为|达|完成)", text[cs:m.start]) and actuals:
-                ind = f"{actuals[-1].indicator}({ind})"
+                ind = f"{_BASE.sub('', actuals[-1].indicator)}({ind})"
                 m.extra["rate_of"] = actuals[-1]
         if not ind and earlier:
             ind = earlier[-1].indicator
@@ -537,6 +551,8 @@ def _kind(text, m, ctx, kinds, ws, earlier):
     if verb >= 0 and verb >= actual:
         return "plan"
     prior = [p.kind for p in earlier if p.kind != "rate"]
+    if prior and verb < 0 and re.match(r"\s*(其中|包括)", window):
+        return prior[-1]   # a breakdown ("其中…任务5万亩") shares the kind of its total
     if actual >= 0:
         if any(w in window[max(0, actual - 8):actual - 1] for w in kinds["plan_modal"]):
             return "plan"
