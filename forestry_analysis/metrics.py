@@ -551,8 +551,11 @@ def _kind(text, m, ctx, kinds, ws, earlier):
     if verb >= 0 and verb >= actual:
         return "plan"
     prior = [p.kind for p in earlier if p.kind != "rate"]
-    if prior and verb < 0 and re.match(r"\s*(其中|包括)", window):
-        return prior[-1]   # a breakdown ("其中…任务5万亩") shares the kind of its total
+    last = next((p for p in reversed(earlier) if p.kind != "rate"), None)
+    in_list = last is not None and last.extra.get("breakdown") and ";" not in text[last.end:m.start]
+    if prior and verb < 0 and strong < 0 and (in_list or re.match(r"\s*(其中|包括)", window)):
+        m.extra["breakdown"] = True
+        return prior[-1]   # a breakdown ("其中…任务5万亩, …3万亩") shares the kind of its total
     if actual >= 0:
         if any(w in window[max(0, actual - 8):actual - 1] for w in kinds["plan_modal"]):
             return "plan"
