@@ -25,13 +25,13 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _YEARS = re.compile(r"(?:\d{2,4}|[\dxX*]{4})\s*年度?|\d{1,2}月(?:\d{1,2}日)?(?:底|初|中旬|末)?|[截止至到]+[^,;。]{0,8}?日")
 _FILLER_HEAD = ("上半年", "下半年", "今年", "本年度", "年初", "近年来", "其中", "另外", "同时", "此外", "目前", "截止目前", "截至目前", "全区", "全市", "全县", "全镇",
                 "全省", "全乡", "均为", "为", "我区", "我县", "我市", "我镇", "我局", "我站", "共计", "累计", "共", "已经", "已",
-                "并", "还", "均", "对", "在", "先后", "原有", "现有", "共有", "有")
+                "并", "还", "均", "对", "在", "先后", "原有", "现有", "共有")
 _FILLER_TAIL = ("达到", "达", "为", "是", "在", "共计", "合计", "总计", "累计", "共", "约", "近", "计", "的",
                 "有", "超过", "逾", "不少于", "不低于", "控制在", "≥", "≤", ">", "<", "`", "各类", "各种", "和", "与", "及", "由", "从", "控制", "突破")
 _VERBS_ONLY = re.compile(r"^(?:认真|积极|切实|深入|大力|全面|扎实|共|累计|已|并)*(?:开展|落实|实施|完成|组织|"
                          r"实现|办理|有|达到|达|出动|投入|选聘|建设|引入|经过|确保|已经完成|共计完成)*$")
 _LEADING_VERB = re.compile(r"(?:减少|增加|下降|提高|增长|上升|完成|开展|达到|实现|以上|左右|共|同比|较|比|占)")
-_REFERS_BACK = re.compile(r"(?:占|较|比|同比|相比|减少|增加|下降|提高|增长|上升)")
+_REFERS_BACK = re.compile(r"(?:占|较(?:上|去|同|年|往)|比(?:上|去|同|年)|同比|相比|减少|增加|下降|提高|增长|上升)")
 _BASE = re.compile(r"\(.*\)$")
 _PLAN_NOUN_HEAD = re.compile(r"^(?:全年|年度|上级)?(?:下达|计划|任务|目标)(?=..)")
 _PLAN_NOUN_TAIL = re.compile(r"(?:计划)?(?:总)?任务(?:数)?(?:为)?$|计划$")
@@ -119,6 +119,7 @@ class _Extractor:
         self.mentions: list[Mention] = []
         self.ledger: list[dict] = []
         self.consumed = 0
+        self.odd_decimals: list[tuple[int, int]] = []
 
     # -- the number grammar -------------------------------------------------------------
     def quantity_after(self, pos):
@@ -194,7 +195,7 @@ class _Extractor:
 
     # -- the main pass ---------------------------------------------------------------
     def run(self):
-        tokens = list(scan(self.t))
+        tokens = self.join_full_stop_decimals(list(scan(self.t)))
         for i, tok in enumerate(tokens):
             if tok.start < self.consumed:
                 continue
@@ -202,6 +203,21 @@ class _Extractor:
         self.lost_units()
         self.mentions.sort(key=lambda m: m.start)
         return self
+
+    def join_full_stop_decimals(self, tokens):
+        """"320。9亩": a decimal point typed as 。 between digits, the first with no unit."""
+        out = []
+        for tok in tokens:
+            prev = out[-1] if out else None
+            if prev is not None and prev.form == tok.form == "arabic" and prev.end + 1 == tok.start and \
+                    self.t[prev.end] == "。" and "." not in prev.raw and tok.raw.isdigit() and \
+                    match_unit(self.t, prev.end) is None and self.quantity_after(tok.end) is not None:
+                out[-1] = Token(prev.start, tok.end, f"{prev.raw}.{tok.raw}", "arabic",
+                                float(f"{prev.raw.replace(',', '')}.{tok.raw}"))
+                self.odd_decimals.append((prev.start, tok.end))
+                continue
+            out.append(tok)
+        return out
 
     def record(self, tok, is_metric, reason, form=None, value=None):
         self.ledger.append(dict(start=tok.start, end=tok.end, raw=tok.raw, form=form or tok.form,
@@ -257,7 +273,9 @@ class _Extractor:
         missing = tok.form == "placeholder"
         value = None if missing else tok.value * factor * unit.to_base
         self.add(tok.start, end, value, unit, scale + unit.surface, approx, missing, tok.start)
-        self.record(tok, True, "placeholder" if missing else "metric")
+        reason = "placeholder" if missing else \
+            "metric_decimal_full_stop" if (tok.start, tok.end) in self.odd_decimals else "metric"
+        self.record(tok, True, reason)
         self.consumed = end
 
     def scale_alone(self, tok: Token):

@@ -22,6 +22,8 @@ def quality_table(report) -> pd.DataFrame:
         add("warning", "placeholder" if placeholder else "lost_number",
             f"{'占位符代替了数字' if placeholder else '数字缺失'}: 「{r.raw}」({r.indicator or '未知指标'}, 单位 {r.unit_written})",
             r.start, r.end)
+    for r in report.numbers[report.numbers["reason"] == "metric_decimal_full_stop"].itertuples():
+        add("warning", "odd_decimal", f"「{r.raw}」: 小数点写成了句号, 按 {r.value:g} 读取, 请核对原文", r.start, r.end)
     for r in report.completion.itertuples():
         label = r.indicator or r.indicator_id or "?"
         if r.consistent is False:
