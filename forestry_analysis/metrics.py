@@ -184,7 +184,7 @@ class _Extractor:
         if tok.start and t[tok.start - 1] == "(" and nxt == ")":
             return "ordinal"
         if _starts(t, tok.end, nm["name_after"]):
-            return "name"
+            return "date" if t[tok.end] == "号" and t[max(0, tok.start - 1):tok.start] == "月" else "name"
         return None
 
     def line_start(self, pos):
@@ -563,7 +563,9 @@ def _kind(text, m, ctx, kinds, ws, earlier):
         return max((m.end() for m in _alternation(tuple(words)).finditer(window)), default=-1)
 
     strong, actual = last(kinds["strong_actual"]), last(kinds["actual"])
-    verb, noun = last(kinds["plan_verbs"]), last(kinds["plan_nouns"])
+    verb = last(kinds["plan_verbs"])
+    noun = max((mm.end() for mm in _alternation(tuple(kinds["plan_nouns"])).finditer(window)
+                if not _starts(window, mm.end(), kinds["plan_noun_not_before"])), default=-1)
     if strong >= 0 and strong >= verb:
         return "actual"
     if verb >= 0 and verb >= actual:
