@@ -1,12 +1,20 @@
 """Completion rates: each actual paired with its plan, built on the metrics table.
 
+Why: a work report's key claim is "we did X of the Y planned"; analysts want that as one row
+(actual, plan, rate) they can check, not three loose numbers.
+
 Pairs are found in this order, each recorded in ``basis``:
 - ``same sentence``: an actual and a plan in one sentence ("完成造林11.4万亩,占年计划12万亩的95%",
   "下达任务16.4万亩,…已完成9万亩"), with the stated rate when there is one;
 - ``rate stated``: an actual and a stated rate but no plan: the plan is derived (7个 at 70% → 10);
-- ``plan stated elsewhere in the report``: a plan with the same indicator elsewhere (下一步 section);
-- ``another report`` (corpus only): a plan in an earlier report of the same org.
-A lost side stays NA: a rate is never computed from a borrowed number.
+  "分别占年计划的110%和106%" gives each actual its own rate, in order; a rate alone is a row too;
+- ``plan stated elsewhere in the report``: a plan with the same indicator elsewhere (下一步 section)
+  checks a derived plan (basis stays ``rate stated``, the note says whether they agree) or
+  completes an actual whose rate was lost;
+- ``another report`` (corpus only, ``corpus.pair_across_reports``): a plan in an earlier report.
+A lost side stays NA: a rate is never computed from a borrowed number. Rates are fractions
+(70% → 0.7, 950‰ → 0.95, 1.1倍 → 1.1). Keywords are matched on a simplified copy of the text,
+so traditional reports pair the same way; offsets always point into ``Report.text``.
 """
 from __future__ import annotations
 
@@ -17,121 +25,182 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .normalize import to_simplified
 
-_GROUP_END = re.compile(r"[。!\n]")
+_GROUP_END = re.compile(r"[。!！\n]")   # not ?: "???万亩" is a placeholder
 _COMPLETION_WORDS = ("计划", "任务", "完成率", "占", "目标")
-
-
-def _tolerance(raw: str) -> float:
-    """Half a unit in the last written digit of a stated percentage, as a fraction."""
-    m = re.search(r"\d+(?:\.(\d+))?", raw or "")
-    decimals = len(m.group(1)) if m and m.group(1) else 0
-    return max(0.5 * 10 ** -decimals / 100, 0.005) + 1e-9
+_RATE_PER = {"%": 100, "‰": 1000, "倍": 1}   # stated value / per = fraction
+_ELSEWHERE = "plan stated elsewhere in the report"
 
 
 def _num(v):
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else float(v)
+    return None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def _stated(rate) -> float | None:
+    """The stated rate as a fraction, None when lost or not a rate unit."""
+    v = _num(rate["value"]) if rate is not None else None
+    per = _RATE_PER.get(rate["unit"]) if rate is not None else None
+    return None if v is None or per is None else v / per
+
+
+def _tolerance(rate) -> float:
+    """Half a unit in the last written digit of a stated rate (at least half a percent), as a fraction."""
+    raw = rate["raw"] or ""
+    if "成" in raw:                                  # 九成: to the nearest tenth
+        return 0.05 + 1e-9
+    m = re.search(r"\d+(?:\.(\d+))?", raw)
+    decimals = len(m.group(1)) if m and m.group(1) else 0
+    return max(0.5 * 10 ** -decimals / _RATE_PER.get(rate["unit"], 100), 0.005) + 1e-9
 
 
 def _row(report_id, actual, plan, rate, basis, note=""):
     a = _num(actual["value"]) if actual is not None else None
     p = _num(plan["value"]) if plan is not None else None
-    stated = _num(rate["value"]) / 100 if rate is not None and _num(rate["value"]) is not None else None
+    stated = _stated(rate)
     derived = False
     if p is None and plan is None and a is not None and stated:
         p, derived = a / stated, True
     computed = a / p if a is not None and p else None
     consistent = None
     if computed is not None and stated is not None and not derived:
-        consistent = abs(computed - stated) <= _tolerance(rate["raw"])
+        consistent = abs(computed - stated) <= _tolerance(rate)
     base = next(x for x in (actual, plan, rate) if x is not None)
     if derived:
         note = (note + "; " if note else "") + "plan derived from actual and stated rate"
+    side = actual if actual is not None else plan
+
+    def span(x, end):
+        return None if x is None else x[end]
+
     return dict(
         report_id=report_id, indicator=base["indicator"], indicator_id=base["indicator_id"],
-        category=base["category"], actual=a, plan=p,
-        unit=(actual if actual is not None else plan if plan is not None else rate)["unit"],
+        category=base["category"], actual=a, plan=p, unit=None if side is None else side["unit"],
         rate=computed if computed is not None else (stated if derived else None), stated_rate=stated,
         consistent=consistent, basis=basis,
-        actual_start=None if actual is None else actual["start"], actual_end=None if actual is None else actual["end"],
-        plan_start=None if plan is None else plan["start"], plan_end=None if plan is None else plan["end"],
-        rate_start=None if rate is None else rate["start"], rate_end=None if rate is None else rate["end"],
-        plan_report_id=report_id if plan is not None else None, note=note or None, _derived=derived)
+        actual_start=span(actual, "start"), actual_end=span(actual, "end"),
+        plan_start=span(plan, "start"), plan_end=span(plan, "end"),
+        rate_start=span(rate, "start"), rate_end=span(rate, "end"),
+        plan_report_id=report_id if plan is not None else None, note=note or None,
+        _derived=derived, _tolerance=None if rate is None else _tolerance(rate))
 
 
 def _same_unit(a, b):
     return a is not None and b is not None and a["unit"] == b["unit"]
 
 
+def _key(r):
+    """(indicator_id, unit) of a mention with a known value, else None."""
+    ok = isinstance(r["indicator_id"], str) and r["indicator_id"] and _num(r["value"]) is not None
+    return (r["indicator_id"], r["unit"]) if ok else None
+
+
+def _in_parens(simple, end, start) -> bool:
+    """Whether a bracket closes between ``end`` and ``start`` that opened before ``end``:
+    "完成178亩(其中新建58亩,续建120亩),占任务数的64%": 58 and 120 are a breakdown, not the actual."""
+    depth = 0
+    for ch in simple[end:start]:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
+
+
+def _pair_group(members, simple, report_id, used):
+    """Rows for the mentions of one sentence (``simple``: the text in simplified characters)."""
+    def before_text(r):
+        return simple[max(0, r["start"] - 12):r["start"]]
+
+    def actuals_before(pos):
+        return [r for r in members if r["kind"] == "actual" and r["start"] < pos and r["_i"] not in used
+                and not _in_parens(simple, r["end"], pos)]
+
+    rows = []
+    rates = [r for r in members if r["kind"] == "rate" and r["unit"] in _RATE_PER and
+             any(w in (r["indicator"] or "") + before_text(r) for w in _COMPLETION_WORDS)]
+    # "完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%": the n rates go to the last n actuals.
+    respectively = [r for r in rates if "分别" in before_text(r)]
+    if respectively:
+        follow = [r for r in rates if r["start"] >= respectively[0]["start"]]
+        for a, rt in zip(actuals_before(respectively[0]["start"])[-len(follow):], follow):
+            rows.append(_row(report_id, a, None, rt, "rate stated"))
+            used.update({a["_i"], rt["_i"]})
+    for rt in rates:
+        if rt["_i"] in used:
+            continue
+        acts = actuals_before(rt["start"])
+        actual = acts[-1] if acts else None
+        # The plan: after the actual ("完成X,占计划Y的Z%") or before it ("下达任务Y,已完成X,完成率Z%"),
+        # never before an earlier actual.
+        floor = acts[-2]["start"] if len(acts) > 1 else -1
+        plans = [r for r in members if r["kind"] == "plan" and floor < r["start"] < rt["start"] and
+                 r["_i"] not in used and (actual is None or _same_unit(r, actual))]
+        after = [r for r in plans if actual is None or r["start"] > actual["start"]]
+        plan = (after or plans or [None])[-1]
+        if actual is None and plan is None:
+            rows.append(_row(report_id, None, None, rt, "rate stated", "rate stated without its numbers"))
+        else:
+            basis = "same sentence" if actual is not None and plan is not None else "rate stated"
+            rows.append(_row(report_id, actual, plan, rt, basis))
+        used.update(x["_i"] for x in (actual, plan, rt) if x is not None)
+    # No rate: an actual and a plan of the same unit ("下达任务16.4万亩,…已完成9万亩").
+    acts = [r for r in members if r["kind"] == "actual" and r["_i"] not in used]
+    for p in (r for r in members if r["kind"] == "plan" and r["_i"] not in used):
+        a = next((a for a in acts if a["_i"] not in used and _same_unit(a, p)), None)
+        if a is not None:
+            rows.append(_row(report_id, a, p, None, "same sentence"))
+            used.update({a["_i"], p["_i"]})
+    return rows
+
+
 def pair_in_report(text: str, metrics: pd.DataFrame, report_id: str) -> list[dict]:
     """Completion rows for one report's metrics (offsets into ``text``)."""
-    if metrics.empty:
+    if metrics is None or metrics.empty:
         return []
-    ends = np.array([m.end() for m in _GROUP_END.finditer(text)], dtype=np.int64)
-    recs = metrics.to_dict("records")
-    for r in recs:
-        r["_group"] = int(np.searchsorted(ends, r["start"], side="right"))
-    rows, used = [], set()
+    simple = to_simplified(text)    # same length as text: offsets carry over
+    ends = np.array([m.end() for m in _GROUP_END.finditer(simple)], dtype=np.int64)
+    recs = [{k: None if v is pd.NA else v for k, v in r.items()} for r in metrics.to_dict("records")]
     groups: dict[int, list[dict]] = {}
     for i, r in enumerate(recs):
         r["_i"] = i
-        groups.setdefault(r["_group"], []).append(r)
+        groups.setdefault(int(np.searchsorted(ends, r["start"], side="right")), []).append(r)
+
+    rows, used = [], set()
     for members in groups.values():
-        rates = [r for r in members if r["kind"] == "rate" and
-                 any(w in (r["indicator"] or "") + text[max(0, r["start"] - 12):r["start"]] for w in _COMPLETION_WORDS)]
-        respectively = [r for r in rates if "分别" in text[max(0, r["start"] - 12):r["start"]]]
-        if respectively:
-            first = respectively[0]
-            acts = [r for r in members if r["kind"] == "actual" and r["start"] < first["start"]]
-            follow = [r for r in rates if r["start"] >= first["start"]]
-            for a, rt in zip(acts[-len(follow):], follow):
-                rows.append(_row(report_id, a, None, rt, "rate stated"))
-                used.update({a["_i"], rt["_i"]})
-        for rt in rates:
-            if rt["_i"] in used:
-                continue
-            before = [r for r in members if r["start"] < rt["start"] and r["_i"] not in used and r["kind"] != "rate"]
-            actual = next((r for r in reversed(before) if r["kind"] == "actual"), None)
-            plan = next((r for r in reversed(before) if r["kind"] == "plan" and
-                         (actual is None or (r["start"] > actual["start"] and _same_unit(r, actual)))), None)
-            if actual is None and plan is None:
-                rows.append(_row(report_id, None, None, rt, "rate stated", "rate stated without its numbers"))
-                used.add(rt["_i"])
-                continue
-            basis = "same sentence" if actual is not None and plan is not None else "rate stated"
-            rows.append(_row(report_id, actual, plan, rt, basis))
-            used.update(x["_i"] for x in (actual, plan, rt) if x is not None)
-        acts = [r for r in members if r["kind"] == "actual" and r["_i"] not in used]
-        plans = [r for r in members if r["kind"] == "plan" and r["_i"] not in used]
-        for p in plans:
-            a = next((a for a in acts if a["_i"] not in used and _same_unit(a, p)), None)
-            if a is not None:
-                rows.append(_row(report_id, a, p, None, "same sentence"))
-                used.update({a["_i"], p["_i"]})
-    # A plan stated elsewhere in the report (e.g. the 下一步 section) checks or completes a pair.
-    plans = [r for r in recs if r["kind"] == "plan" and r["_i"] not in used and _num(r["value"]) is not None]
+        rows += _pair_group(members, simple, report_id, used)
+
+    # A plan stated elsewhere in the report (e.g. the 下一步 section) checks a derived plan or
+    # completes a pair whose rate was lost; the nearest in value when there are several.
+    plans = [r for r in recs if r["kind"] == "plan" and r["_i"] not in used and _key(r)]
     for row in rows:
-        if row["plan_start"] is not None and not row["_derived"]:
+        derived, stated = row["_derived"], row["stated_rate"]
+        if row["actual"] is None or not (derived or (row["plan_start"] is None and row["rate"] is None)):
             continue
-        match = next((p for p in plans if p["indicator_id"] is not pd.NA and p["indicator_id"] and
-                      p["indicator_id"] == row["indicator_id"] and p["unit"] == row["unit"]), None)
-        if match is None:
+        found = [p for p in plans if _key(p) == (row["indicator_id"], row["unit"]) and _num(p["value"])]
+        if not found:
             continue
+        match = min(found, key=lambda p: abs(_num(p["value"]) - (row["plan"] or 0)))
         pv = _num(match["value"])
-        if row["_derived"]:
-            ok = abs(row["plan"] - pv) <= max(0.01 * pv, 0.5)
-            row["note"] = f"derived plan {row['plan']:g} vs plan stated elsewhere {pv:g}: " + \
-                          ("consistent" if ok else "inconsistent")
-            row["consistent"] = ok
-        elif row["actual"] is not None and row["rate"] is None and row["stated_rate"] is None:
-            row.update(plan=pv, rate=row["actual"] / pv if pv else None)
-        row.update(plan_start=match["start"], plan_end=match["end"], plan_report_id=report_id,
-                   basis=row["basis"] if row["_derived"] else "plan stated elsewhere in the report")
+        if derived:
+            agree = abs(row["actual"] / pv - stated) <= row["_tolerance"]
+            row.update(consistent=agree, note=f"derived plan {row['plan']:g} vs plan stated elsewhere "
+                                              f"{pv:g}: {'consistent' if agree else 'inconsistent'}")
+        else:
+            row["basis"] = _ELSEWHERE
+        row.update(plan=pv, rate=row["actual"] / pv, plan_start=match["start"], plan_end=match["end"],
+                   plan_report_id=report_id)
+        used.add(match["_i"])
+        plans.remove(match)
+
     for row in rows:
         row.pop("_derived", None)
+        row.pop("_tolerance", None)
     return rows
 
 
 def completion_table(report) -> pd.DataFrame:
-    """The completion table of one ``Report``."""
+    """The completion table of one ``Report`` (empty, with the schema's columns, when nothing pairs)."""
     return schema.frame("completion", pair_in_report(report.text, report.metrics, report.report_id))

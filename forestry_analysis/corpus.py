@@ -1,28 +1,141 @@
 """A corpus of reports: the same tables concatenated, one row of meta per report.
 
-``read_corpus`` reads a folder (recursively) or a list of paths, in parallel processes,
-drops duplicate reports (the same text in another encoding, format or script), records
+``read_corpus`` reads a folder (recursively, following folder links once, so a link loop
+cannot hang it) or a list of paths, in parallel processes or on a Dask cluster, drops
+duplicate reports (the same text in another encoding, format or script), records
 unreadable files in ``errors`` instead of stopping, and pairs plans in an earlier report
 with actuals in a later report of the same org (basis "another report").
+
+Each file becomes one *entry*: a one-row Arrow table holding the file's tables as
+list<struct> columns. Entries are what worker processes send back, what the cache stores
+(one Arrow IPC file per report, keyed by the file's bytes, its name, the package version,
+the code and the lexicon) and what Dask partitions hold; concatenating entries and
+unpacking each table once is what keeps a re-read of a cached corpus cheap.
 """
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+import sys
+import threading
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import schema
 from .errors import ReportReadError
 from .report import Report, read_report
 
 TABLES = ("metrics", "tasks", "completion", "quality")
+ALL_TABLES = ("meta",) + TABLES
 META_COLUMNS = ["org", "region", "year", "period"]
-_PERIOD_ORDER = {"Q1": 1, "H1": 2, "Q2": 2, "Q3": 3, "H2": 4, "Q4": 4, "annual": 5}
+# Repeated strings of the corpus tables become pandas categories (same columns and names).
+CATEGORY_COLUMNS = ("report_id", "org", "region", "period", "unit", "unit_written", "section",
+                    "subsection", "indicator", "indicator_id", "basis", "plan_report_id", "code", "item")
+# Month in which a period ends: a plan pairs with an actual of a later period of the same org.
+_PERIOD_END = {"Q1": 3, "H1": 6, "Q2": 6, "Q3": 9, "H2": 12, "Q4": 12, "annual": 12}
+CACHE_ENV = "FORESTRY_CACHE_DIR"
+# Modules whose code decides a report's tables (a change to them invalidates the cache).
+_PIPELINE = ("reading", "normalize", "meta", "outline", "tasks", "metrics", "numbers", "units",
+             "categories", "completion", "quality", "report", "schema", "lexicon_data", "corpus")
+
+# -- entries: one Arrow row per file ------------------------------------------------------
+
+
+def _arrow_type(dtype):
+    if dtype == "Int64":
+        return pa.int64()
+    if dtype == "Float64":
+        return pa.float64()
+    if dtype == "boolean":
+        return pa.bool_()
+    return pa.large_string()  # "string" and categories (stored decoded)
+
+
+@lru_cache(maxsize=None)
+def _struct_type(name: str) -> pa.StructType:
+    return pa.struct([pa.field(f.name, _arrow_type(f.dtype)) for f in schema.TABLES[name]])
+
+
+@lru_cache(maxsize=1)
+def _entry_schema() -> pa.Schema:
+    info = [pa.field("_file", pa.int64()), pa.field("path", pa.large_string()),
+            pa.field("report_id", pa.large_string()), pa.field("fingerprint", pa.large_string()),
+            pa.field("error", pa.large_string()), pa.field("cached", pa.bool_()),
+            pa.field("key", pa.large_string())]
+    return pa.schema(info + [pa.field(n, pa.list_(_struct_type(n))) for n in ALL_TABLES])
+
+
+@lru_cache(maxsize=1)
+def _cache_schema() -> pa.Schema:
+    return _entry_schema().append(pa.field("text", pa.large_string()))
+
+
+_INFO = ["_file", "path", "report_id", "fingerprint", "error", "cached", "key"]
+_TYPES = {pa.large_string(): pd.StringDtype("pyarrow"), pa.string(): pd.StringDtype("pyarrow"),
+          pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+def _to_arrow(arr, typ: pa.DataType) -> pa.Array:
+    """A pandas extension array as an Arrow array of ``typ`` (zero-copy where possible)."""
+    if isinstance(arr, pd.Categorical):
+        codes = arr.codes.astype(np.int32)
+        return _categories(tuple(arr.categories), typ).take(pa.array(codes, mask=codes < 0))
+    if isinstance(arr, pd.arrays.ArrowStringArray):
+        out = arr._pa_array
+        out = out.chunk(0) if out.num_chunks == 1 else out.combine_chunks()
+    elif isinstance(arr, (pd.arrays.IntegerArray, pd.arrays.FloatingArray, pd.arrays.BooleanArray)):
+        out = pa.array(arr._data, mask=arr._mask)
+    else:
+        out = pa.array(arr)
+        out = out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+    if pa.types.is_dictionary(out.type):
+        out = out.dictionary_decode()
+    return out if out.type == typ else out.cast(typ)
+
+
+@lru_cache(maxsize=64)
+def _categories(cats: tuple, typ: pa.DataType) -> pa.Array:
+    return pa.array(list(cats), type=typ)
+
+
+def _columns(df: pd.DataFrame):
+    it = getattr(df, "_iter_column_arrays", None)  # much faster than df[c] per column
+    return list(it()) if it is not None else [df[c].array for c in df.columns]
+
+
+@lru_cache(maxsize=None)
+def _names(name: str) -> list[str]:
+    return [f.name for f in schema.TABLES[name]]
+
+
+def _list_column(df: pd.DataFrame, name: str) -> pa.Array:
+    typ = _struct_type(name)
+    names = _names(name)
+    df = df if df.columns.tolist() == names else df[names]
+    children = [_to_arrow(arr, f.type) for arr, f in zip(_columns(df), typ)]
+    struct = pa.StructArray.from_arrays(children, fields=list(typ))
+    return pa.ListArray.from_arrays(pa.array([0, len(df)], pa.int32()), struct)
+
+
+def _entry(index: int, path, *, report_id=None, fingerprint=None, error=None, tables=None) -> pa.Table:
+    """One file as a one-row Arrow table."""
+    cols = [pa.array([index], pa.int64()), pa.array([str(path)], pa.large_string()),
+            pa.array([report_id], pa.large_string()), pa.array([fingerprint], pa.large_string()),
+            pa.array([error], pa.large_string()), pa.array([False]), pa.array([None], pa.large_string())]
+    for name in ALL_TABLES:
+        df = tables[name] if tables else schema.frame(name)
+        cols.append(_list_column(df, name))
+    return pa.Table.from_arrays(cols, schema=_entry_schema())
 
 
 def fingerprint(report: Report) -> str:
@@ -32,47 +145,230 @@ def fingerprint(report: Report) -> str:
     return hashlib.sha1(core.encode("utf-8")).hexdigest()
 
 
+def _analyse(index: int, path) -> tuple[pa.Table, str | None]:
+    """Read and analyse one file: (entry, text or None); never raises."""
+    try:
+        r = read_report(path)
+        tables = {"meta": r.meta_table, **{name: getattr(r, name) for name in TABLES}}
+        return _entry(index, path, report_id=r.report_id, fingerprint=fingerprint(r), tables=tables), r.text
+    except ReportReadError as exc:
+        return _entry(index, path, error=exc.reason), None
+    except Exception as exc:  # a bug on one odd file must not stop a corpus of thousands
+        return _entry(index, path, error=f"could not analyse: {type(exc).__name__}: {exc}"), None
+
+
+def load_one(path) -> dict:
+    """Read one file and build its tables; never raises (an ``error`` key instead)."""
+    entry, text = _analyse(0, path)
+    info = entry.select(["path", "report_id", "fingerprint", "error"]).to_pylist()[0]
+    if info["error"] is not None:
+        return dict(path=info["path"], error=info["error"])
+    out = dict(path=info["path"], report_id=info["report_id"], fingerprint=info["fingerprint"], text=text)
+    out.update({name: _unpack(entry, name).drop(columns="_file") for name in ALL_TABLES})
+    return out
+
+
+def _unpack(entries: pa.Table, name: str) -> pd.DataFrame:
+    """One table of every entry as a DataFrame with schema dtypes plus ``_file``."""
+    col = entries.column(name)
+    col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    parents = pc.list_parent_indices(col).to_numpy(zero_copy_only=False)
+    values = pc.list_flatten(col)
+    df = pa.Table.from_arrays(values.flatten(), names=[f.name for f in values.type]).to_pandas(
+        types_mapper=_TYPES.get)
+    df = schema.frame(name, df)
+    files = entries.column("_file").to_numpy()
+    df["_file"] = files[parents] if len(parents) else np.array([], dtype=np.int64)
+    return df
+
+
+# -- cache -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def cache_version() -> str:
+    """Hash of what decides a file's tables besides its bytes: the package version, its code
+    and its lexicon files. Cache entries of another version are never read."""
+    from . import __version__
+    h = hashlib.sha1(__version__.encode())
+    pkg = Path(__file__).resolve().parent
+    for p in [pkg / f"{m}.py" for m in _PIPELINE] + sorted((pkg / "lexicon").glob("*")):
+        if p.is_file():
+            h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return f"{__version__}-{h.hexdigest()[:16]}"
+
+
+def default_cache_dir() -> Path:
+    """``$FORESTRY_CACHE_DIR``, else ``~/.cache/forestry-analysis``."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "forestry-analysis"
+
+
+def _cache_root(cache) -> Path | None:
+    if cache is False:
+        return None
+    root = default_cache_dir() if cache is None or cache is True else Path(cache).expanduser()
+    return root / cache_version()
+
+
+def file_key(path) -> str | None:
+    """Cache key of a file: sha1 of its bytes and its name (the name gives report_id, and the
+    title when the text has none). None when the file cannot be read."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    h = hashlib.sha1(data)
+    h.update(b"\0" + Path(path).name.encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _entry_path(root: Path, key: str) -> Path:
+    return root / key[:2] / f"{key}.arrow"
+
+
+def _read_cached(root: Path, key: str, index: int) -> pa.Table | None:
+    """A cached entry renumbered as file ``index`` (no text), or None if absent or unreadable."""
+    p = _entry_path(root, key)
+    try:
+        with pa.OSFile(str(p), "rb") as f:
+            t = pa.ipc.open_file(f).read_all()
+        if not t.schema.equals(_cache_schema()):
+            return None
+    except (OSError, pa.ArrowInvalid):
+        return None
+    t = t.drop_columns(["text"])
+    t = t.set_column(0, "_file", pa.array([index], pa.int64()))
+    return t.set_column(_INFO.index("cached"), "cached", pa.array([True]))
+
+
+def _write_cached(root: Path, key: str, entry: pa.Table, text: str) -> None:
+    """Write atomically (write then rename), so concurrent writers never leave half a file."""
+    p = _entry_path(root, key)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        table = entry.append_column("text", pa.array([text], pa.large_string()))
+        tmp = p.with_name(f"{p.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        with pa.OSFile(str(tmp), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
+            w.write_table(table)
+        os.replace(tmp, p)
+    except OSError:
+        pass  # a read-only or full cache disk slows the next run down; it must not fail this one
+
+
+def cached_text(cache_dir, key: str) -> str | None:
+    """The text stored with a cache entry (``Corpus.texts`` reads it on demand)."""
+    try:
+        with pa.memory_map(str(_entry_path(Path(cache_dir), key))) as f:
+            return f and pa.ipc.open_file(f).read_all().column("text")[0].as_py()
+    except (OSError, pa.ArrowInvalid, KeyError):
+        return None
+
+
+def _load_items(items, root: str | None) -> pa.Table:
+    """Entries of ``[(index, path, key or None), ...]``: from the cache when there, else read
+    (and cached). Runs in a worker process or a Dask task."""
+    root_p = Path(root) if root else None
+    out = []
+    for index, path, key in items:
+        if root_p is not None and key is None:
+            key = file_key(path)
+        entry = _read_cached(root_p, key, index) if root_p is not None and key else None
+        if entry is None:
+            entry, text = _analyse(index, path)
+            if root_p is not None and key and text is not None:
+                entry = _with_key(entry, key)
+                _write_cached(root_p, key, entry, text)
+        out.append(entry)
+    return pa.concat_tables(out).combine_chunks() if out else _empty_entries()
+
+
+def _with_key(entry: pa.Table, key: str) -> pa.Table:
+    return entry.set_column(_INFO.index("key"), "key", pa.array([key], pa.large_string()))
+
+
+def _empty_entries() -> pa.Table:
+    return _entry_schema().empty_table()
+
+
+# -- collecting files -----------------------------------------------------------------
+
+
 def _collect(sources) -> tuple[list[Path], list[dict]]:
+    """Report files under ``sources`` (sorted, each real file once) and the folders that
+    could not be listed. Linked folders are followed once: a link loop ends, never hangs."""
     from .reading import SUPPORTED_SUFFIXES
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]
-    files, errors, seen = [], [], set()
+    files, errors = [], []
     for src in map(Path, sources):
-        if src.is_dir():
-            for root, dirs, names in os.walk(src, followlinks=False, onerror=lambda e: errors.append(
-                    dict(path=str(e.filename), reason=str(e.strerror or e)))):
-                dirs.sort()
-                for name in sorted(names):
-                    p = Path(root) / name
-                    if p.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith("."):
-                        files.append(p)
-        else:
+        if not src.is_dir():
             files.append(src)
-    out = []
+            continue
+        visited = set()
+        def onerror(e):
+            errors.append(dict(path=str(e.filename), reason=f"cannot list folder: {e.strerror or e}"))
+        for root, dirs, names in os.walk(src, followlinks=True, onerror=onerror):
+            try:
+                st = os.stat(root)
+            except OSError as e:
+                errors.append(dict(path=root, reason=f"cannot list folder: {e.strerror or e}"))
+                dirs[:] = []
+                continue
+            if (st.st_dev, st.st_ino) in visited:
+                dirs[:] = []  # reached again through a link: already listed
+                continue
+            visited.add((st.st_dev, st.st_ino))
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                p = Path(root) / name
+                if p.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith((".", "~$")):
+                    files.append(p)
+    out, seen = [], set()
     for f in files:
-        key = os.path.realpath(f)
+        try:
+            key = os.path.realpath(f)
+        except (OSError, RuntimeError):
+            key = str(f)
         if key not in seen:
             seen.add(key)
             out.append(f)
     return out, errors
 
 
-def load_one(path: Path) -> dict:
-    """Read one file and build its tables; never raises (errors are returned)."""
-    try:
-        r = read_report(path)
-        tables = {name: getattr(r, name) for name in TABLES}
-        return dict(path=str(path), report_id=r.report_id, fingerprint=fingerprint(r),
-                    meta=r.meta_table, text=r.text, **tables)
-    except ReportReadError as exc:
-        return dict(path=str(path), error=exc.reason)
-    except Exception as exc:  # a bug on one odd file must not stop a corpus of thousands
-        return dict(path=str(path), error=f"could not analyse: {type(exc).__name__}: {exc}")
+# -- the corpus -------------------------------------------------------------------------
+
+
+class _Texts(Mapping):
+    """report_id → text, read on demand (from the cache entry, else the file): a corpus of
+    thousands of reports does not keep every text in memory."""
+
+    def __init__(self, sources: dict[str, tuple[str, str | None, str | None]]):
+        self._sources = sources  # report_id → (path, cache dir, key)
+
+    def __getitem__(self, rid):
+        path, root, key = self._sources[rid]
+        text = cached_text(root, key) if root and key else None
+        return text if text is not None else read_report(path).text
+
+    def __iter__(self):
+        return iter(self._sources)
+
+    def __len__(self):
+        return len(self._sources)
+
+    def __repr__(self):
+        return f"<texts of {len(self)} reports, read on demand>"
 
 
 @dataclass
 class Corpus:
-    """Concatenated tables of many reports, each row carrying report_id, org, region, year, period."""
+    """Concatenated tables of many reports, each row carrying report_id, org, region, year, period.
+
+    ``duplicates`` lists dropped copies (path, duplicate_of), ``errors`` unreadable files
+    (path, reason); ``texts`` maps report_id to its text (read on demand); ``cache_info`` says
+    how many reports came from the cache (``hits``) and how many were read (``misses``).
+    """
     meta: pd.DataFrame
     metrics: pd.DataFrame
     tasks: pd.DataFrame
@@ -80,7 +376,8 @@ class Corpus:
     quality: pd.DataFrame
     duplicates: pd.DataFrame
     errors: pd.DataFrame
-    texts: dict = field(default_factory=dict, repr=False)
+    texts: Mapping = field(default_factory=dict, repr=False)
+    cache_info: dict = field(default_factory=dict)
 
     def __len__(self):
         return len(self.meta)
@@ -103,101 +400,384 @@ def _with_meta(df: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
     return df.merge(extra, on="report_id", how="left")
 
 
-def _period_key(row) -> tuple:
-    year = row["year"] if pd.notna(row["year"]) else 0
-    period = row["period"] if isinstance(row["period"], str) else ""
-    month = int(period[1:]) / 2.4 if period.startswith("M") and period[1:].isdigit() else None
-    return int(year), month if month is not None else _PERIOD_ORDER.get(period, 0)
+def _categorize(df: pd.DataFrame) -> pd.DataFrame:
+    """Repeated string columns as categories: a corpus of thousands of reports stays small."""
+    conv = {c: "category" for c in CATEGORY_COLUMNS if c in df.columns and df[c].dtype != "category"}
+    return df.astype(conv) if conv else df
+
+
+def _period_end(year, period) -> int | None:
+    """Months since year 0 at the end of the period, or None when year or period is unknown."""
+    if year is None or year is pd.NA or not isinstance(period, str):
+        return None
+    if period.startswith("M") and period[1:].isdigit():
+        month = int(period[1:])
+    else:
+        month = _PERIOD_END.get(period)
+    return None if month is None else int(year) * 12 + month
+
+
+_PAIR_COLUMNS = ["report_id", "start", "end", "raw", "value", "unit", "kind", "category", "indicator",
+                 "indicator_id", "missing"]
+
+
+def _pairable(metrics: pd.DataFrame) -> pd.DataFrame:
+    """The metrics rows that can pair across reports: plans and actuals with an indicator_id
+    and a number."""
+    keep = (metrics["indicator_id"].notna() & metrics["value"].notna()
+            & ~metrics["missing"].fillna(False).astype(bool) & metrics["kind"].isin(["plan", "actual"]))
+    return metrics.loc[keep, _PAIR_COLUMNS]
 
 
 def pair_across_reports(meta: pd.DataFrame, metrics: pd.DataFrame) -> list[dict]:
-    """Plans in an earlier report (下半年 targets in H1) paired with actuals in a later one."""
+    """Plans in an earlier report (下半年 targets in H1) paired with actuals in a later one.
+
+    Each plan of a report (indicator_id and unit known, number not lost) pairs with the
+    actual of the same indicator and unit in the nearest later report of the same org
+    (a later period end, at most the next year); reports of the same period never pair.
+    """
     from .completion import _row
+    if metrics.empty or meta.empty:
+        return []
+    cols = _PAIR_COLUMNS[:-1]
+    m = _pairable(metrics)
+    if m.empty:
+        return []
+    recs = [dict(zip(cols, vals)) for vals in zip(*(m[c].astype(object).tolist() for c in cols))]
+    plans: dict[str, list[dict]] = {}
+    actuals: dict[str, dict] = {}
+    for r in recs:
+        r["kind"], r["category"] = str(r["kind"]), None if r["category"] is pd.NA else r["category"]
+        if r["kind"] == "plan":
+            plans.setdefault(r["report_id"], []).append(r)
+        else:
+            actuals.setdefault(r["report_id"], {}).setdefault((r["indicator_id"], r["unit"]), r)
+    reports = {}
+    for rid, org, year, period in zip(*(meta[c].astype(object).tolist() for c in
+                                        ("report_id", "org", "year", "period"))):
+        end = _period_end(year, period)
+        if isinstance(org, str) and end is not None:
+            reports.setdefault(org, []).append((end, int(year), rid))
     rows = []
-    if metrics.empty:
-        return rows
-    keyed = metrics[metrics["indicator_id"].notna() & metrics["value"].notna() & ~metrics["missing"]]
-    for org, group in meta[meta["org"].notna()].groupby("org"):
-        ordered = sorted(group.to_dict("records"), key=_period_key)
-        for i, earlier in enumerate(ordered):
-            plans = keyed[(keyed["report_id"] == earlier["report_id"]) & (keyed["kind"] == "plan")]
-            for later in ordered[i + 1:]:
-                if _period_key(later) <= _period_key(earlier):
-                    continue
-                acts = keyed[(keyed["report_id"] == later["report_id"]) & (keyed["kind"] == "actual")]
-                for p in plans.to_dict("records"):
-                    a = acts[(acts["indicator_id"] == p["indicator_id"]) & (acts["unit"] == p["unit"])]
-                    if a.empty:
+    for org in sorted(reports):
+        ordered = sorted(reports[org], key=lambda x: x[0])  # stable: file order within a period
+        for i, (end, year, rid) in enumerate(ordered):
+            for p in plans.get(rid, []):
+                for later_end, later_year, later in ordered[i + 1:]:
+                    if later_year > year + 1:
+                        break
+                    if later_end <= end:
                         continue
-                    row = _row(later["report_id"], a.iloc[0].to_dict(), p, None, "another report",
-                               f"plan from {earlier['report_id']}")
+                    a = actuals.get(later, {}).get((p["indicator_id"], p["unit"]))
+                    if a is None:
+                        continue
+                    row = _row(later, a, p, None, "another report", f"plan from {rid}")
                     row.pop("_derived", None)
-                    row["plan_report_id"] = earlier["report_id"]
+                    row["plan_report_id"] = rid
                     rows.append(row)
+                    break
     return rows
 
 
-def read_corpus(sources, *, workers: int | None = None, progress: bool | None = None) -> Corpus:
+def _decide(infos: list[dict], errors: list[dict]):
+    """Which files are kept (file → report_id), the duplicates dropped and the errors."""
+    errors = list(errors)
+    kept: dict[int, str] = {}
+    dups, seen, ids = [], {}, set()
+    for info in sorted(infos, key=lambda d: d["_file"]):
+        if info["error"] is not None:
+            errors.append(dict(path=info["path"], reason=info["error"]))
+            continue
+        fp = info["fingerprint"]
+        if fp in seen:
+            dups.append(dict(path=info["path"], duplicate_of=seen[fp]))
+            continue
+        seen[fp] = info["path"]
+        kept[info["_file"]] = _unique_id(info["report_id"], ids)
+    return kept, pd.DataFrame(dups, columns=["path", "duplicate_of"]), \
+        pd.DataFrame(errors, columns=["path", "reason"])
+
+
+def _select(df: pd.DataFrame, name: str, kept: dict[int, str], paths: dict[int, str]) -> pd.DataFrame:
+    """Rows of kept files, in file order, with their final report_id (and meta path)."""
+    files = df["_file"].to_numpy()
+    mask = np.isin(files, np.fromiter(kept, dtype=np.int64, count=len(kept)))
+    df = df[mask]
+    order = np.argsort(df["_file"].to_numpy(), kind="stable")
+    df = df.iloc[order].reset_index(drop=True)
+    fi = df["_file"]
+    rid = pd.Series(fi.map(kept).tolist(), index=df.index, dtype=schema.STR)
+    df["report_id"] = rid
+    if name == "completion":  # in-report pairs: the plan is in the report itself
+        df["plan_report_id"] = rid.where(df["plan_report_id"].notna())
+    if name == "meta":
+        df["path"] = pd.array(fi.map(paths).tolist(), dtype=schema.STR)
+    return df.drop(columns="_file")
+
+
+def _finish(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Cross-report pairs, meta columns on every table, categories: the corpus tables."""
+    meta, metrics = frames["meta"], frames["metrics"]
+    completion = frames["completion"]
+    cross = pair_across_reports(meta, metrics)
+    if cross:
+        completion = pd.concat([completion, schema.frame("completion", cross)], ignore_index=True)
+    out = {"meta": meta, "completion": completion}
+    out.update({n: frames[n] for n in ("metrics", "tasks", "quality")})
+    for n in TABLES:
+        out[n] = _with_meta(out[n], meta)
+    return {n: _categorize(df) for n, df in out.items()}
+
+
+def _corpus(entries: pa.Table, files: list[Path], errors: list[dict], root: Path | None) -> Corpus:
+    infos = entries.select(_INFO).to_pylist()
+    kept, dups, errs = _decide(infos, errors)
+    paths = {i: str(f) for i, f in enumerate(files)}
+    frames = {n: _select(_unpack(entries, n), n, kept, paths) for n in ALL_TABLES}
+    keys = {d["_file"]: d["key"] for d in infos}
+    texts = _Texts({rid: (paths[i], str(root) if root is not None and keys.get(i) else None, keys.get(i))
+                    for i, rid in kept.items()})
+    hits = sum(1 for d in infos if d["cached"])
+    return Corpus(duplicates=dups, errors=errs, texts=texts,
+                  cache_info=dict(dir=str(root) if root is not None else None, hits=hits,
+                                  misses=len(infos) - hits),
+                  **_finish(frames))
+
+
+def _chunks(items: list, workers: int, chunksize: int | None) -> list[list]:
+    """Files per task: several per task (a task per file costs a round trip each), small
+    enough that every worker gets a few tasks and the progress bar moves."""
+    if not items:
+        return []
+    size = chunksize or max(1, min(64, -(-len(items) // (workers * 4))))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _warm() -> None:
+    """Load the lexicons and compile the patterns once, before worker processes fork."""
+    r = read_report(text="某某县林业局2021年上半年工作总结\n一、工作情况\n完成营造林1万亩,占计划的50%。\n")
+    for name in ("meta_table",) + TABLES:
+        getattr(r, name)
+
+
+def _mp_context():
+    """How worker processes start: ``fork`` on Linux (the workers inherit the imported package
+    and its loaded lexicon, so they start in milliseconds), elsewhere ``forkserver`` with the
+    package preloaded, else the platform default. ``$FORESTRY_MP_START`` overrides."""
+    methods = multiprocessing.get_all_start_methods()
+    wanted = os.environ.get("FORESTRY_MP_START")
+    if wanted in methods:
+        return multiprocessing.get_context(wanted)
+    if "fork" in methods and sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["forestry_analysis.report", "forestry_analysis.metrics",
+                                    "forestry_analysis.corpus"])
+        return ctx
+    return multiprocessing.get_context()
+
+
+def _show_progress(progress, n: int) -> bool:
+    if progress is not None:
+        return bool(progress)
+    if os.environ.get("PYTEST_CURRENT_TEST") or n <= 20:
+        return False
+    return bool(getattr(sys.stderr, "isatty", lambda: False)())
+
+
+def read_corpus(sources, *, workers: int | None = None, progress: bool | None = None, cache=None,
+                engine: str = "processes", client=None, out=None, chunksize: int | None = None) -> Corpus:
     """Read every report in a folder or list of paths into one ``Corpus``.
 
     workers: processes to use (default: all cores; 1 reads in this process).
-    progress: show a tqdm bar (default: only on an interactive terminal or notebook).
+    progress: show a tqdm bar (default: only for long runs on an interactive terminal).
+    cache: folder of the cache (default ``$FORESTRY_CACHE_DIR`` or ``~/.cache/forestry-analysis``);
+        ``False`` reads everything afresh and stores nothing. A file whose bytes, name, the
+        package version, code and lexicon are unchanged loads from the cache.
+    engine: ``"processes"`` (this machine) or ``"dask"``: the same tables built on a Dask cluster
+        (``client``, else the current distributed client, else Dask's default scheduler);
+        with ``out`` the cluster also writes each table to ``out/<table>/`` as Parquet.
+    chunksize: files per task (default: a few tasks per worker, at most 64 files each).
     """
-    from tqdm.auto import tqdm
+    if engine == "dask":
+        return _read_dask(sources, cache, client, out, chunksize)
     files, errors = _collect(sources)
-    workers = workers or os.cpu_count() or 1
-    if progress is None:
-        progress = len(files) > 20 and not os.environ.get("PYTEST_CURRENT_TEST") and \
-            (hasattr(__import__("sys").stderr, "isatty") and __import__("sys").stderr.isatty())
-    bar = tqdm(total=len(files), desc="reports", unit="file", disable=not progress)
-    results = []
-    if workers > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for res in pool.map(load_one, files, chunksize=max(1, len(files) // (workers * 8))):
-                results.append(res)
-                bar.update()
-    else:
-        for f in files:
-            results.append(load_one(f))
-            bar.update()
-    bar.close()
-    return assemble(results, errors)
+    root = _cache_root(cache)
+    if engine != "processes":
+        raise ValueError(f"engine must be 'processes' or 'dask', not {engine!r}")
+    from tqdm.auto import tqdm
+    workers = workers or _cpu_count()
+    entries, todo = [], []
+    for i, f in enumerate(files):
+        key = file_key(f) if root is not None else None
+        hit = _read_cached(root, key, i) if key is not None else None
+        if hit is not None:
+            entries.append(hit)
+        else:
+            todo.append((i, str(f), key))
+    chunks = _chunks(todo, workers, chunksize)
+    root_s = str(root) if root is not None else None
+    pool, futures = None, {}
+    if workers > 1 and len(chunks) > 1:
+        ctx = _mp_context()
+        if ctx.get_start_method() == "fork":
+            _warm()
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx)
+        # Submitting starts the workers: before the progress bar starts its monitor thread.
+        futures = {pool.submit(_load_items, chunk, root_s): len(chunk) for chunk in chunks}
+    bar = tqdm(total=len(files), desc="reports", unit="file", disable=not _show_progress(progress, len(files)))
+    bar.update(len(files) - len(todo))
+    try:
+        if pool is not None:
+            for fut in as_completed(futures):
+                entries.append(fut.result())
+                bar.update(futures[fut])
+        else:
+            for chunk in chunks:
+                entries.append(_load_items(chunk, root_s))
+                bar.update(len(chunk))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        bar.close()
+    table = pa.concat_tables(entries) if entries else _empty_entries()
+    return _corpus(table, files, errors, root)
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def assemble(results: list[dict], errors: list[dict] | None = None) -> Corpus:
     """Build a Corpus from ``load_one`` results (in file order)."""
-    errors = list(errors or [])
-    kept, dups, seen, ids = [], [], {}, set()
-    for res in results:
+    entries = []
+    for i, res in enumerate(results):
         if "error" in res:
-            errors.append(dict(path=res["path"], reason=res["error"]))
-            continue
-        fp = res["fingerprint"]
-        if fp in seen:
-            dups.append(dict(path=res["path"], duplicate_of=seen[fp]))
-            continue
-        seen[fp] = res["path"]
-        rid = _unique_id(res["report_id"], ids)
-        if rid != res["report_id"]:
-            for name in TABLES + ("meta",):
-                res[name] = res[name].assign(report_id=rid)
-        res["report_id"] = rid
-        kept.append(res)
+            entries.append(_entry(i, res["path"], error=res["error"]))
+        else:
+            tables = {n: res[n] for n in ALL_TABLES}
+            entries.append(_entry(i, res["path"], report_id=res["report_id"],
+                                  fingerprint=res["fingerprint"], tables=tables))
+    table = pa.concat_tables(entries) if entries else _empty_entries()
+    return _corpus(table, [Path(r["path"]) for r in results], list(errors or []), None)
 
-    def cat(name):
-        frames = [r[name] for r in kept if len(r[name])]
-        return pd.concat(frames, ignore_index=True) if frames else schema.frame(name if name != "meta" else "meta")
 
-    meta = cat("meta") if kept else schema.frame("meta")
-    metrics = cat("metrics")
-    completion = cat("completion")
-    cross = pair_across_reports(meta, metrics)
+# -- Dask ------------------------------------------------------------------------------
+
+
+def _dask_compute_kwargs(client, pool=None) -> dict:
+    """Where Dask runs: ``client``, else the current distributed client, else the configured
+    scheduler; with none configured, local processes (in ``pool`` when given, so that one
+    set of workers serves every step instead of one set started per step)."""
+    import dask
+    if client is None:
+        try:
+            from distributed import default_client
+            client = default_client()
+        except (ImportError, ValueError):
+            client = None
+    if client is not None:
+        return {"scheduler": client}
+    if dask.config.get("scheduler", None) in (None, "processes", "multiprocessing"):
+        return {"scheduler": "processes", **({"pool": pool} if pool is not None else {})}
+    return {}
+
+
+def _part_frame(part, name: str, kept: dict[int, str], paths: dict[int, str]) -> pd.DataFrame:
+    """One table of one Dask partition (a list holding one entries table)."""
+    entries = pa.concat_tables(list(part)) if len(part) else _empty_entries()
+    return _select(_unpack(entries, name), name, kept, paths)
+
+
+def _part_info(part) -> list[dict]:
+    return [d for t in part for d in t.select(_INFO).to_pylist()]
+
+
+def _dask_frames(files: list[Path], errors: list[dict], root: Path | None, kw: dict,
+                 chunksize: int | None):
+    import dask
+    import dask.bag as db
+    import dask.dataframe as dd
+
+    sched = kw.get("scheduler")
+    nworkers = len(sched.scheduler_info().get("workers", {})) if hasattr(sched, "scheduler_info") else _cpu_count()
+    items = [(i, str(f), None) for i, f in enumerate(files)]
+    chunks = _chunks(items, max(1, nworkers), chunksize) or [[]]
+    bag = db.from_sequence(chunks, npartitions=len(chunks)).map(
+        _load_items, str(root) if root is not None else None)
+    (bag,) = sched.persist([bag]) if hasattr(sched, "persist") else dask.persist(bag, **kw)
+    (infos,) = dask.compute(bag.map_partitions(_part_info), **kw)
+    infos = list(infos)
+    kept, dups, errs = _decide(infos, errors)
+    paths = {i: str(f) for i, f in enumerate(files)}
+    frames = {}
+    for name in ALL_TABLES:
+        dparts = []
+        for chunk, part in zip(chunks, bag.to_delayed()):
+            ids = {i for i, _, _ in chunk}
+            dparts.append(dask.delayed(_part_frame)(part, name, {i: r for i, r in kept.items() if i in ids},
+                                                    {i: paths[i] for i in ids}))
+        frames[name] = dd.from_delayed(dparts, meta=schema.frame(name), verify_meta=False)
+    pairable = frames["metrics"].map_partitions(_pairable, meta=_pairable(schema.frame("metrics")))
+    meta, pairable = dask.compute(frames["meta"], pairable, **kw)
+    meta = meta.reset_index(drop=True)
+    cross = pair_across_reports(meta, pairable)
     if cross:
-        completion = pd.concat([completion, schema.frame("completion", cross)], ignore_index=True)
-    return Corpus(
-        meta=meta,
-        metrics=_with_meta(metrics, meta), tasks=_with_meta(cat("tasks"), meta),
-        completion=_with_meta(completion, meta), quality=_with_meta(cat("quality"), meta),
-        duplicates=pd.DataFrame(dups, columns=["path", "duplicate_of"]),
-        errors=pd.DataFrame(errors, columns=["path", "reason"]),
-        texts={r["report_id"]: r["text"] for r in kept})
+        frames["completion"] = dd.concat([frames["completion"], dd.from_pandas(
+            schema.frame("completion", cross), npartitions=1)])
+    small = meta[["report_id"] + META_COLUMNS]
+    for n in TABLES:
+        frames[n] = frames[n].map_partitions(_with_meta, small, meta=_with_meta(schema.frame(n), small.iloc[:0]))
+    keys = {d["_file"]: d["key"] for d in infos}
+    hits = sum(1 for d in infos if d["cached"])
+    extra = dict(duplicates=dups, errors=errs, meta=meta,
+                 cache_info=dict(dir=str(root) if root is not None else None, hits=hits,
+                                 misses=len(infos) - hits),
+                 texts=_Texts({rid: (paths[i], str(root) if root is not None and keys.get(i) else None,
+                                     keys.get(i)) for i, rid in kept.items()}))
+    return frames, extra
+
+
+def dask_tables(sources, *, cache=None, client=None, chunksize: int | None = None):
+    """The corpus tables as lazy Dask DataFrames (schema dtypes plus org, region, year, period;
+    strings not made categories), and a dict of the small parts: ``meta`` (pandas),
+    ``duplicates``, ``errors``, ``cache_info``, ``texts``.
+
+    Files are read by the cluster's workers (``client``, else the current distributed client)
+    in tasks of ``chunksize`` files: a dask.bag of entries, persisted on the cluster. Only
+    per-file facts (fingerprint, report_id), meta and the plan and actual rows that can pair
+    across reports come back to this process.
+    """
+    files, errors = _collect(sources)
+    return _dask_frames(files, errors, _cache_root(cache), _dask_compute_kwargs(client), chunksize)
+
+
+def _read_dask(sources, cache, client, out, chunksize) -> Corpus:
+    import dask
+
+    files, errors = _collect(sources)
+    kw = _dask_compute_kwargs(client)
+    pool = None
+    if kw.get("scheduler") == "processes":  # one pool of forked workers for every step
+        ctx = _mp_context()
+        if ctx.get_start_method() == "fork":
+            _warm()
+        pool = ProcessPoolExecutor(max_workers=_cpu_count(), mp_context=ctx)
+        kw["pool"] = pool
+    try:
+        frames, extra = _dask_frames(files, errors, _cache_root(cache), kw, chunksize)
+        if out is not None:
+            out = Path(out)
+            writes = [frames[n].to_parquet(str(out / n), write_index=False, compute=False) for n in TABLES]
+            dask.compute(*writes, frames["meta"].to_parquet(str(out / "meta"), write_index=False, compute=False), **kw)
+        computed = dask.compute(*(frames[n] for n in TABLES), **kw)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    tables = {"meta": extra["meta"], **{n: df.reset_index(drop=True) for n, df in zip(TABLES, computed)}}
+    return Corpus(duplicates=extra["duplicates"], errors=extra["errors"], texts=extra["texts"],
+                  cache_info=extra["cache_info"], **{n: _categorize(df) for n, df in tables.items()})

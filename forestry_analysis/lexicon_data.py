@@ -25,6 +25,13 @@ def table(name: str) -> tuple[dict, ...]:
     return tuple(csv.DictReader(lines))
 
 
+@lru_cache(maxsize=None)
+def lines(name: str) -> tuple[str, ...]:
+    """A one-entry-per-line lexicon file, without blank lines and # comments."""
+    return tuple(ln.strip() for ln in _open(name).read_text(encoding="utf-8").splitlines()
+                 if ln.strip() and not ln.startswith("#"))
+
+
 def path(name: str) -> str:
     """Filesystem path of a lexicon file (for libraries that want a path, like jieba)."""
     return str(_open(name))

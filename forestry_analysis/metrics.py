@@ -59,8 +59,7 @@ class Mention:
 def _rules():
     r = lexicon_data.toml("numbers.toml")
     k = lexicon_data.toml("kinds.toml")
-    slogans = [ln.strip() for ln in open(lexicon_data.path("slogans.txt"), encoding="utf-8")
-               if ln.strip() and not ln.startswith("#")]
+    slogans = lexicon_data.lines("slogans.txt")
     return r, k, re.compile("|".join(map(re.escape, sorted(slogans, key=len, reverse=True))))
 
 
@@ -481,7 +480,8 @@ def annotate(text: str, ms: list[Mention], ctx):
         before = _clean(text[ws:a])
         after = _after_phrase(text, m.unit_end) if m.unit_end < len(text) else ""
         weak = len(before) < 2 or bool(_VERBS_ONLY.match(before))
-        if len(after) < 2 or _LEADING_VERB.match(after) or after in _FILLER_HEAD:
+        after = _LEADING_VERB.sub("", after, count=1) if _LEADING_VERB.match(after) else after
+        if len(after) < 2 or after in _FILLER_HEAD:
             after = ""
         if m.unit.family == "count" and after:
             ind = after

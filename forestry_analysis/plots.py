@@ -8,6 +8,7 @@ placeholder labelled 数据缺失, never as a zero-length bar. Titles name regio
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +47,7 @@ REPORT_COLORS = ["#2f6fae", "#e8871e", "#4c9a2a", "#b5477a", "#7b5ea7", "#1b998b
 MISSING_EDGE = "#7f7f7f"
 ALERT = "#d62728"
 PLAN_FILL = "#dcdcdc"
-SURVEY_COLOR = "#9ecae1"
+SURVEY_HATCH = "...."
 
 _META_COLS = ["title", "region", "org", "year", "period"]
 
@@ -77,12 +78,19 @@ def _period_rank(period) -> float:
     return {"Q1": 3, "Q2": 6, "H1": 6, "Q3": 9, "Q4": 12, "H2": 12, "annual": 12.5}.get(p, 13)
 
 
-def _meta_table(meta, *frames) -> pd.DataFrame:
-    """Meta indexed by report_id for every report in ``frames`` (from ``meta`` or frame columns)."""
+def meta_table(meta, *frames) -> pd.DataFrame:
+    """Meta indexed by report_id for every report in ``frames``.
+
+    ``meta`` is the meta frame, a single report's meta dict (``Report.meta``), or None, in which
+    case corpus tables' own org/region/year/period columns are used.
+    """
     ids: list[str] = []
     for df in frames:
         if df is not None and "report_id" in df:
             ids += [str(r) for r in df["report_id"].dropna().unique() if str(r) not in ids]
+    if isinstance(meta, Mapping):
+        meta = pd.DataFrame([{**meta, "report_id": meta.get("report_id") or (ids[0] if len(ids) == 1
+                                                                             else None)}])
     if meta is not None and len(meta) and "report_id" in meta:
         src = meta
     else:
@@ -110,13 +118,14 @@ def _report_ids(m: pd.DataFrame, *frames) -> list[str]:
 
 
 def report_labels(m: pd.DataFrame, ids) -> dict[str, str]:
-    """Short, unique label per report: region and period, else title, else report_id."""
+    """Short, unique label per report: region (else a short title, else report_id) and period."""
     out = {}
     for rid in ids:
         row = m.loc[rid]
-        parts = [str(row["region"]) if _known(row["region"]) else "", period_label(row["year"], row["period"])]
-        text = " ".join(p for p in parts if p) or (str(row["title"]) if _known(row["title"]) else rid)
-        out[rid] = text
+        title = str(row["title"]) if _known(row["title"]) else ""
+        name = str(row["region"]) if _known(row["region"]) else \
+            title if title and _width(title) <= 24 else rid
+        out[rid] = " ".join(p for p in (name, period_label(row["year"], row["period"])) if p)
     seen: dict[str, int] = {}
     for v in out.values():
         seen[v] = seen.get(v, 0) + 1
@@ -166,6 +175,18 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines + [cur] if cur else lines
 
 
+def axis_label(text, unit=None, width: int = 26, max_lines: int = 2) -> str:
+    """A row label that stays narrow: wrapped at ``width`` (CJK counts 2), cut with '…' after
+    ``max_lines`` lines, the unit in parentheses kept at the end."""
+    lines = _wrap(str(text) if _known(text) else "未命名指标", width) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:-1] + "…"
+    if _known(unit) and str(unit):
+        lines[-1] += f" ({unit})"
+    return "\n".join(lines)
+
+
 def fmt_number(v: float, approx: bool = False) -> str:
     """1700 → '1,700', 2120000 → '212万', 2e8 → '2亿'; '约' for approximate values."""
     a = abs(v)
@@ -194,11 +215,11 @@ def fmt_rate(v: float) -> str:
 
 # ---------------------------------------------------------------- figure scaffolding
 
-def _figure(width: float, height: float, title: str, source: str) -> Figure:
+def _figure(width: float, height: float, title: str, source: str, note: str = "") -> Figure:
     fonts.use_cjk_font()
     fig = Figure(figsize=(width, height), layout="constrained", dpi=100)
     fig.suptitle(title, fontsize=13)
-    lines = _wrap(source, int(width * 72 / 4 * 0.92))
+    lines = _wrap(source, int(width * 72 / 4 * 0.92)) + ([note] if note else [])
     fig.text(0.01, 0.008, "\n".join(lines), fontsize=8, color="0.35", ha="left", va="bottom",
              gid="source")
     bottom = (len(lines) * 8 * 1.35 + 8) / 72 / height
@@ -230,7 +251,8 @@ def _missing_handle():
 
 
 def _value_label(ax, x: float, y: float, text: str, color="0.15", boxed: bool = False):
-    box = dict(boxstyle="square,pad=0.15", facecolor="white", edgecolor="none") if boxed else None
+    box = dict(boxstyle="square,pad=0.15", facecolor="white", edgecolor="none",
+               alpha=0.85) if boxed else None
     ax.annotate(text, xy=(x, y), xytext=(4, 0), textcoords="offset points", ha="left",
                 va="center", fontsize=8.5, color=color, annotation_clip=False, bbox=box)
 
@@ -259,7 +281,7 @@ class _Bar:
     n_missing: int = 0
     plan: float | None = None
     note: str = ""
-    color: str | None = None
+    style: str = "value"          # value, plan (a plan with no actual) or survey
 
 
 @dataclass
@@ -304,12 +326,19 @@ def _draw_groups(ax, groups: list[_Group], ids: list[str], labels: dict, color: 
             if b.plan is not None:
                 ax.barh(y, b.plan - lo, left=lo, height=h * 0.92, color=PLAN_FILL, edgecolor="0.6",
                         linewidth=0.6, gid="plan")
-            ax.barh(y, b.value - lo, left=lo, height=h * (0.55 if b.plan is not None else 0.92),
-                    color=b.color or colors[rid], gid="value")
+            height = h * (0.55 if b.plan is not None else 0.92)
+            if b.style == "plan":
+                ax.barh(y, b.value - lo, left=lo, height=height, color=PLAN_FILL,
+                        edgecolor=colors[rid] if multi else "0.6", linewidth=1.0, gid="value")
+            elif b.style == "survey":
+                ax.barh(y, b.value - lo, left=lo, height=height, facecolor="white",
+                        edgecolor=colors[rid], hatch=SURVEY_HATCH, linewidth=1.0, gid="value")
+            else:
+                ax.barh(y, b.value - lo, left=lo, height=height, color=colors[rid], gid="value")
             text = fmt_number(b.value, b.approx) + unit + b.note
             if b.n_missing:
                 text += f" (另{b.n_missing}项{MISSING})"
-            _value_label(ax, max(b.value, b.plan or 0), y, text)
+            _value_label(ax, max(b.value, b.plan or 0, 0), y, text)
     ax.set_yticks(range(len(groups)), [g.label for g in groups])
     ax.set_ylim(len(groups) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
@@ -320,8 +349,17 @@ def _draw_groups(ax, groups: list[_Group], ids: list[str], labels: dict, color: 
     if log:
         ax.set_xlim(lo, hi * 30)
     else:
-        ax.set_xlim(0, hi * 1.45 if hi > 0 else 1.0)
+        ax.set_xlim(min([0.0] + known) * 1.2, hi * 1.45 if hi > 0 else 1.0)
     return colors
+
+
+def _latest(df: pd.DataFrame, ids: list[str], max_reports: int):
+    """Keep the latest ``max_reports`` reports (``ids`` is in time order) and say so."""
+    if len(ids) <= max_reports:
+        return df, ids, ""
+    keep = ids[-max_reports:]
+    note = f"图中显示最近{max_reports}份报告，共{len(ids)}份"
+    return df[df["report_id"].astype(str).isin(keep)], keep, note
 
 
 def _report_handles(colors: dict, labels: dict):
@@ -342,28 +380,21 @@ def _legend(ax, handles, fontsize: float = 8.5):
 # ---------------------------------------------------------------- completion rates
 
 def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
-                     by: str = "indicator") -> Figure:
+                     by: str = "indicator", max_rows: int = 40) -> Figure:
     """Completion rate per indicator (``by="indicator"``) or grouped per report (``by="report"``).
 
     Bars show actual/plan; a 100% line marks the plan and, for half-year reports, a dashed
     时间过半 line marks 50%. Rows whose actual or plan was lost are hatched 数据缺失 bands (with
     the rate the report states, if any, as a marker); rows whose stated rate disagrees with the
-    numbers get a red outline.
+    numbers get a red outline. At most ``max_rows`` rows are drawn (the footer says so).
     """
     if by not in ("indicator", "report"):
         raise ValueError("by must be 'indicator' or 'report'")
     comp = completion if completion is not None else schema.frame("completion")
-    m = _meta_table(meta, comp)
+    m = meta_table(meta, comp)
     ids = _report_ids(m, comp)
     multi = len(ids) > 1
     labels = report_labels(m, ids)
-    row_h = 0.62 if multi else 0.42
-    n = len(comp)
-    scope = ids or list(m.index)
-    fig = _figure(9.5, max(3.2, n * row_h + 2.4), f"{scope_label(m, scope)} 计划完成情况".strip(),
-                  source_line(m, scope))
-    if n == 0:
-        return _empty(fig)
     cats = {c: i for i, c in enumerate(schema.CATEGORIES)}
     rank = {r: i for i, r in enumerate(ids)}
     df = comp.assign(rid_key=comp["report_id"].astype(str),
@@ -371,6 +402,16 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
     primary = ["cat_rank", "indicator"] if by == "indicator" else []
     df = df.assign(rep_rank=df["rid_key"].map(rank)).sort_values(
         primary + ["rep_rank"] + ([] if by == "indicator" else ["cat_rank", "indicator"]), kind="stable")
+    note = f"图中显示前{max_rows}项，共{len(df)}项" if len(df) > max_rows else ""
+    df = df.head(max_rows)
+    n = len(df)
+    names = [axis_label(i, u).count("\n") + 1 + multi for i, u in zip(df["indicator"], df["unit"])]
+    row_h = 0.2 + 0.2 * max(names, default=1)
+    scope = ids or list(m.index)
+    fig = _figure(9.5, max(3.2, n * row_h + 2.4), f"{scope_label(m, scope)} 计划完成情况".strip(),
+                  source_line(m, scope), note)
+    if n == 0:
+        return _empty(fig)
     ax = fig.add_subplot()
     ticks, rates = [], []
     any_missing = any_bad = any_stated_only = False
@@ -379,8 +420,8 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
     prev = None
     for y, row in enumerate(df.itertuples(index=False)):
         rid = row.rid_key
-        unit = f" ({row.unit})" if _known(row.unit) else ""
-        ind = (str(row.indicator) if _known(row.indicator) else "未命名指标") + unit
+        labels.setdefault(rid, rid)
+        ind = axis_label(row.indicator, row.unit)
         ticks.append((f"{labels[rid]}\n{ind}" if by == "report" else f"{ind}\n{labels[rid]}")
                      if multi else ind)
         if by == "report" and prev is not None and prev != rid:
@@ -417,7 +458,7 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
         text = fmt_rate(rate)
         if bad and stated is not None:
             text += f" (报告称{fmt_rate(stated)})"
-        _value_label(ax, rate, y, text, color=ALERT if bad else "0.15")
+        _value_label(ax, rate, y, text, color=ALERT if bad else "0.15", boxed=True)
     ax.set_yticks(range(n), ticks)
     ax.set_ylim(n - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
@@ -456,16 +497,19 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
 
 # ---------------------------------------------------------------- fire prevention
 
-def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None) -> Figure:
+def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
+                    max_reports: int = 8) -> Figure:
     """Fire-prevention activity: one bar per indicator, one panel per unit.
 
-    Several reports become grouped bars (one colour per report). Values are summed per
-    indicator, unit, kind and report; lost numbers are hatched 数据缺失 bands.
+    Several reports become grouped bars (one colour per report; the latest ``max_reports``
+    are drawn, the footer says so). Values are summed per indicator, unit, kind and report;
+    lost numbers are hatched 数据缺失 bands.
     """
     mt = metrics if metrics is not None else schema.frame("metrics")
     df = mt[mt["category"].astype(object) == "fire_prevention"]
-    m = _meta_table(meta, mt)
+    m = meta_table(meta, mt)
     ids = _report_ids(m, df)
+    df, ids, note = _latest(df, ids, max_reports)
     labels = report_labels(m, ids)
     df = df.assign(report_id=df["report_id"].astype(str),
                    unit=df["unit"].fillna("未注明单位"),
@@ -478,13 +522,13 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None) -> 
         bars = _collect(part, "value", ["indicator", "kind"])
         groups: dict = {}
         for (ind, kind, rid), b in bars.items():
-            groups.setdefault((ind, kind), _Group(f"{_planned(ind, kind)} ({unit})")).bars[rid] = b
+            groups.setdefault((ind, kind), _Group(axis_label(_planned(ind, kind), unit))).bars[rid] = b
         panels.append((unit, list(groups.values())))
     rows = [sum(0.3 + 0.22 * len(g.bars) for g in gs) for _, gs in panels]
     height = sum(r + 0.75 for r in rows) + 1.6
     scope = ids or list(m.index)
     fig = _figure(9.5, max(3.2, height), f"{scope_label(m, scope)} 森林防火工作".strip(),
-                  source_line(m, scope))
+                  source_line(m, scope), note)
     if not panels:
         return _empty(fig)
     axes = fig.subplots(len(panels), 1, squeeze=False,
@@ -504,22 +548,25 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None) -> 
 # ---------------------------------------------------------------- pest control
 
 def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
-                 meta: pd.DataFrame | None = None) -> Figure:
+                 meta: pd.DataFrame | None = None, max_reports: int = 8) -> Figure:
     """Pest control: treated area in 亩 against plan or surveyed area, and counts.
 
     Top panel: areas (``area_mu``) per indicator; a grey bar behind shows the plan (from plan
     mentions or the completion table) and the label gives the coverage rate; survey/monitoring
-    areas are drawn in light blue, and treated bars also state their share of the surveyed area.
+    areas are dotted outlines, and treated bars also state their share of the surveyed area.
     Bottom panel: counts (traps, aerial sorties, teams, trees, insects), log scale when their
-    magnitudes differ a lot. Lost values are hatched 数据缺失 bands.
+    magnitudes differ a lot. Lost values are hatched 数据缺失 bands. Several reports become
+    grouped bars (the latest ``max_reports``).
     """
     mt = metrics if metrics is not None else schema.frame("metrics")
     comp = completion if completion is not None else schema.frame("completion")
     df = mt[(mt["category"].astype(object) == "pest_control")
             & (mt["kind"].astype(object) != "rate")]
     comp = comp[(comp["category"].astype(object) == "pest_control") & comp["unit"].isin(list(AREA_TO_MU))]
-    m = _meta_table(meta, mt, comp)
+    m = meta_table(meta, mt, comp)
     ids = _report_ids(m, df, comp)
+    df, ids, note = _latest(df, ids, max_reports)
+    comp = comp[comp["report_id"].astype(str).isin(ids)]
     labels = report_labels(m, ids)
     df = df.assign(report_id=df["report_id"].astype(str),
                    indicator=df["indicator"].fillna("未命名指标"),
@@ -543,20 +590,20 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
                 notes.append(f" / 计划{fmt_number(plan)}亩" + (f" ({fmt_rate(b.value / plan)})"
                                                                 if b.value is not None else ""))
             if is_survey:
-                b.color = SURVEY_COLOR
+                b.style = "survey"
             elif b.value is not None and surveyed.get(rid):
                 notes.append(f"，占调查面积{fmt_rate(b.value / surveyed[rid])}")
             b.note = "".join(notes)
-            area_groups.setdefault((ind, is_survey), _Group(f"{ind} (亩)")).bars[rid] = b
+            area_groups.setdefault((ind, is_survey), _Group(axis_label(ind, "亩"))).bars[rid] = b
     for row in area[area["kind"] == "plan"].itertuples():
         if row.Index not in used:
-            b = _Bar(value=float(row.area_mu) if _known(row.area_mu) else None, color=PLAN_FILL)
+            b = _Bar(value=float(row.area_mu) if _known(row.area_mu) else None, style="plan")
             label = _planned(row.indicator, "plan")
-            area_groups.setdefault((label, False), _Group(f"{label} (亩)")).bars[row.report_id] = b
+            area_groups.setdefault((label, False), _Group(axis_label(label, "亩"))).bars[row.report_id] = b
     count_bars = _collect(counts, "value", ["indicator", "unit", "kind"])
     count_groups: dict = {}
     for (ind, unit, kind, rid), b in count_bars.items():
-        label = f"{_planned(ind, kind)} ({unit})"
+        label = axis_label(_planned(ind, kind), unit)
         count_groups.setdefault(label, _Group(label)).bars[rid] = b
         b.note = unit
     panels = [(p, list(g.values())) for p, g in (("area", area_groups), ("count", count_groups)) if g]
@@ -564,7 +611,7 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
     height = sum(r + 0.9 for r in rows) + 1.6
     scope = ids or list(m.index)
     fig = _figure(9.5, max(3.2, height), f"{scope_label(m, scope)} 林业有害生物防治".strip(),
-                  source_line(m, scope))
+                  source_line(m, scope), note)
     if not panels:
         return _empty(fig)
     axes = fig.subplots(len(panels), 1, squeeze=False,
@@ -580,10 +627,11 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
             ax.set_xlabel("数量 (单位见各行标签" + ("，对数刻度)" if log else ")"), fontsize=9)
     handles = _report_handles(colors, labels) if len(ids) > 1 else []
     bars = [b for _, gs in panels for g in gs for b in g.bars.values()]
-    if any(b.plan is not None for b in bars):
+    if any(b.plan is not None or b.style == "plan" for b in bars):
         handles.append(Patch(facecolor=PLAN_FILL, edgecolor="0.6", label="计划面积"))
-    if any(b.color == SURVEY_COLOR for b in bars):
-        handles.append(Patch(facecolor=SURVEY_COLOR, label="调查/监测面积"))
+    if any(b.style == "survey" for b in bars):
+        handles.append(Patch(facecolor="white", edgecolor="0.3", hatch=SURVEY_HATCH,
+                             label="调查/监测面积"))
     if any(b.value is None for b in bars):
         handles.append(_missing_handle())
     _legend(axes[0], handles)
@@ -644,6 +692,6 @@ def save(fig: Figure, out_dir, name: str) -> tuple[Path, Path]:
 
 
 __all__ = ["completion_rates", "fire_prevention", "pest_control", "save", "period_label",
-           "scope_label", "source_line", "report_labels", "fmt_number", "fmt_tick", "fmt_rate",
+           "scope_label", "source_line", "report_labels", "axis_label", "fmt_number", "fmt_tick", "fmt_rate",
            "MISSING", "INCONSISTENT", "NO_DATA", "DPI"]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -29,16 +30,25 @@ class _Context:
         self.s_start = np.array(self._starts, dtype=np.int64)
         self.s_end = np.array(self._ends, dtype=np.int64)
         ol = report.outline
-        self.outline = [(s, e, int(lv), h) for s, e, lv, h in
-                        zip(norm.to_norm_many(ol["start"].tolist()), norm.to_norm_many(ol["end"].tolist()),
-                            ol["level"].tolist(), ol["heading"].tolist())]
+        self.outline = sorted(((s, e, int(lv), h) for s, e, lv, h in
+                               zip(norm.to_norm_many(ol["start"].tolist()), norm.to_norm_many(ol["end"].tolist()),
+                                   ol["level"].tolist(), ol["heading"].tolist())), key=lambda it: it[0])
+        # For each item (by start), the items open at its start: the candidates that can
+        # enclose a later position, so ``headings`` is a bisect instead of a scan of the outline.
+        self._ol_starts = [it[0] for it in self.outline]
+        self._ol_open, open_ = [], []
+        for it in self.outline:
+            open_ = [o for o in open_ if o[1] > it[0]] + [it]
+            self._ol_open.append(open_)
         meta = report.meta
         self.body = (meta.get("body_start", 0), meta.get("body_end", len(norm.text)))
         self.title = meta.get("title") or ""
         tasks = report.tasks
         planned = [(s, e) for s, e, st in zip(tasks["start"].tolist(), tasks["end"].tolist(),
                                               tasks["status"].tolist()) if st == "planned"]
-        self.plan_spans = [(norm.to_norm(int(s)), norm.to_norm(int(e))) for s, e in planned]
+        self.plan_spans = sorted((norm.to_norm(int(s)), norm.to_norm(int(e))) for s, e in planned)
+        self._plan_starts = [s for s, _ in self.plan_spans]
+        self._plan_reach = list(accumulate((e for _, e in self.plan_spans), max))  # max end so far
         self.plan_report = meta.get("report_kind") == "plan"
 
     def sentence(self, pos):
@@ -49,12 +59,17 @@ class _Context:
 
     def headings(self, pos):
         weights = {3: 1.5, 2: 1.0, 1: 0.5}
-        out = [(h, weights.get(lv, 1.0)) for s, e, lv, h in self.outline if s <= pos < e]
+        i = bisect_right(self._ol_starts, pos) - 1
+        enclosing = self._ol_open[i] if i >= 0 else []
+        out = [(h, weights.get(lv, 1.0)) for s, e, lv, h in enclosing if s <= pos < e]
         out.sort(key=lambda x: -x[1])
         return out + [(self.title, 0.5)]
 
     def in_plan(self, pos):
-        return self.plan_report or any(s <= pos < e for s, e in self.plan_spans)
+        if self.plan_report:
+            return True
+        i = bisect_right(self._plan_starts, pos) - 1
+        return i >= 0 and self._plan_reach[i] > pos
 
     def in_body(self, pos):
         return self.body[0] <= pos < self.body[1]

@@ -109,3 +109,10 @@ def test_lexicons_load_and_are_well_formed():
     for r in lexicon_data.table("indicators.csv"):
         assert not r["category"] or r["category"] in cats
         assert r["family"] in ("", "area", "money", "count", "percent", "length", "volume", "mass")
+
+
+def test_every_metric_in_the_samples_names_what_it_measures():
+    for f in sorted(Path("data/samples").glob("*.txt")):
+        m = fa.read_report(f).metrics
+        assert m["indicator"].notna().all() and (m["indicator"].str.len() >= 2).all(), \
+            (f.name, m.loc[m["indicator"].isna() | (m["indicator"].str.len() < 2), "raw"].tolist())

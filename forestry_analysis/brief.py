@@ -1,0 +1,378 @@
+"""A briefing pack from the package's tables: charts, an Excel workbook and a Markdown summary.
+
+``write_brief(tables, out_dir)`` takes anything with ``metrics``, ``completion``, ``tasks``,
+``quality`` and ``meta`` frames (one report or a corpus) and writes what an analyst hands on:
+PNG + SVG charts, ``briefing.xlsx`` (Chinese headers, frozen header row, fitted widths) and
+``briefing.md`` (key figures per work category, completion table, data-quality findings).
+Every sentence is computed from the tables.
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from . import categories, plots, schema
+
+TABLES = ["metrics", "completion", "tasks", "quality", "meta"]
+SHEETS = {"metrics": "指标", "completion": "完成情况", "tasks": "工作事项", "quality": "数据质量",
+          "meta": "报告信息"}
+CHART_TITLES = {"completion_rates": "计划完成情况", "fire_prevention": "森林防火",
+                "pest_control": "林业有害生物防治"}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+KIND_LABELS = {"actual": "完成", "plan": "计划", "rate": "比率"}
+STATUS_LABELS = {"done": "已开展", "planned": "计划"}
+PERCENT_COLUMNS = {"completion": {"rate", "stated_rate"}}
+MAX_WIDTH = 50
+MIN_WIDTH = 6
+MAX_FINDINGS = 40
+
+
+def write_brief(tables, out_dir, title: str | None = None) -> dict[str, Path]:
+    """Write charts (PNG ≥200 dpi + SVG), ``briefing.xlsx`` and ``briefing.md`` into ``out_dir``.
+
+    Returns ``{file name: path}`` for every file written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    frames = {name: _table(tables, name) for name in TABLES}
+    metrics, completion, meta = frames["metrics"], frames["completion"], frames["meta"]
+    figures = {
+        "completion_rates": plots.completion_rates(completion, meta),
+        "fire_prevention": plots.fire_prevention(metrics, meta),
+        "pest_control": plots.pest_control(metrics, completion, meta),
+    }
+    paths: dict[str, Path] = {}
+    for name, fig in figures.items():
+        for path in plots.save(fig, out, name):
+            paths[path.name] = path
+    paths["briefing.xlsx"] = write_workbook(frames, out / "briefing.xlsx")
+    charted = [name for name, fig in figures.items() if _has_data(fig)]
+    md = out / "briefing.md"
+    md.write_text(summary_markdown(frames, title=title, charts=charted), encoding="utf-8")
+    paths["briefing.md"] = md
+    return paths
+
+
+def _table(tables, name: str) -> pd.DataFrame:
+    """A table by name from an object (Report, Corpus, namespace) or a mapping.
+
+    ``Report.meta`` is a dict, its frame is ``meta_table``; both spellings are accepted.
+    """
+    get = tables.get if isinstance(tables, Mapping) else (lambda k: getattr(tables, k, None))
+    df = get(name)
+    if name == "meta" and not isinstance(df, pd.DataFrame):
+        df = get("meta_table")
+    return df if isinstance(df, pd.DataFrame) else schema.frame(name)
+
+
+def _has_data(fig) -> bool:
+    return not any(t.get_gid() == "no-data" for ax in fig.axes for t in ax.texts)
+
+
+# ---------------------------------------------------------------- Excel
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _headers(name: str, df: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Columns in sheet order (schema first, extra corpus columns after report_id) and labels."""
+    own = schema.labels(name)
+    extra_labels = schema.labels("meta")
+    cols = [c for c in own if c in df]
+    extras = [c for c in df if c not in own]
+    if extras and cols and cols[0] == "report_id":
+        cols = cols[:1] + extras + cols[1:]
+    else:
+        cols += extras
+    used = set(own.values())
+    labels = []
+    for c in cols:
+        label = own.get(c) or extra_labels.get(c) or str(c)
+        if c not in own and label in used:
+            label = f"{label}(报告)"
+        labels.append(label)
+    return cols, labels
+
+
+def _cell_value(v):
+    if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)):
+        return None
+    if hasattr(v, "item") and not isinstance(v, str):
+        v = v.item()
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return int(v)
+    if isinstance(v, (int, float)):
+        return v
+    return ILLEGAL_CHARACTERS_RE.sub("", str(v))
+
+
+def _shown(v, percent: bool) -> str:
+    if v is None:
+        return ""
+    if percent and isinstance(v, (int, float)):
+        return f"{v * 100:.1f}%"
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def _value_labels() -> dict[str, dict[str, str]]:
+    """Coded columns shown in Chinese in the workbook (category, kind, status, severity)."""
+    return {"category": categories.labels(), "kind": KIND_LABELS, "status": STATUS_LABELS,
+            "severity": SEVERITY_LABELS}
+
+
+def write_workbook(frames: dict[str, pd.DataFrame], path) -> Path:
+    """One sheet per table with Chinese headers, a frozen header row, filters and fitted widths.
+
+    Coded values (category, kind, status, severity) are written as their Chinese labels.
+    """
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="E8EEF4")
+    for name in TABLES:
+        df = frames.get(name)
+        if df is None:
+            df = schema.frame(name)
+        ws = wb.create_sheet(SHEETS[name])
+        cols, labels = _headers(name, df)
+        percent = PERCENT_COLUMNS.get(name, set())
+        codes = _value_labels()
+        widths = [_display_width(label) for label in labels]
+        ws.append(labels)
+        for cell in ws[1]:
+            cell.font, cell.fill = bold, fill
+            cell.alignment = Alignment(vertical="center")
+        for r, row in enumerate(df[cols].itertuples(index=False, name=None), start=2):
+            for c, raw in enumerate(row, start=1):
+                value = _cell_value(raw)
+                if cols[c - 1] in codes and isinstance(value, str):
+                    value = codes[cols[c - 1]].get(value, value)
+                cell = ws.cell(row=r, column=c, value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"
+                if cols[c - 1] in percent and value is not None:
+                    cell.number_format = "0.0%"
+                if r <= 2001:
+                    widths[c - 1] = max(widths[c - 1],
+                                        _display_width(_shown(value, cols[c - 1] in percent)))
+        for c, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = min(MAX_WIDTH, max(MIN_WIDTH, w + 2))
+        ws.freeze_panes = "A2"
+        if cols:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(1, len(df) + 1)}"
+    out = Path(path)
+    wb.save(out)
+    return out
+
+
+# ---------------------------------------------------------------- Markdown
+
+def _md(v) -> str:
+    if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)):
+        return "—"
+    return str(v).replace("|", "\\|").replace("\n", " ").strip() or "—"
+
+
+def _md_table(header: list[str], rows: list[list]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def _known(v) -> bool:
+    return v is not None and not (pd.api.types.is_scalar(v) and pd.isna(v))
+
+
+def _str_col(df: pd.DataFrame, col: str) -> pd.Series:
+    return df[col].astype(object).where(df[col].notna(), None) if col in df else \
+        pd.Series([None] * len(df), index=df.index, dtype=object)
+
+
+def key_figures(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per category, indicator, kind and unit: sum of known values, mentions, lost numbers."""
+    cols = ["category", "indicator", "kind", "unit", "total", "mentions", "lost", "approx", "values"]
+    if metrics is None or metrics.empty:
+        return pd.DataFrame(columns=cols)
+    df = pd.DataFrame({
+        "category": _str_col(metrics, "category").fillna("other"),
+        "indicator": _str_col(metrics, "indicator").fillna("未命名指标"),
+        "kind": _str_col(metrics, "kind").fillna("actual"),
+        "unit": _str_col(metrics, "unit").fillna(""),
+        "value": pd.to_numeric(metrics["value"], errors="coerce").astype(float),
+        "lost": metrics["missing"].fillna(False).astype(bool) | metrics["value"].isna(),
+        "approx": metrics["approx"].fillna(False).astype(bool),
+    })
+    rows = []
+    for (cat, ind, kind, unit), g in df.groupby(["category", "indicator", "kind", "unit"], sort=False):
+        known = g.loc[~g["lost"], "value"]
+        rows.append({"category": cat, "indicator": ind, "kind": kind, "unit": unit,
+                     "total": float(known.sum()) if len(known) else None,
+                     "mentions": len(g), "lost": int(g["lost"].sum()),
+                     "approx": bool(g.loc[~g["lost"], "approx"].any()),
+                     "values": list(known)})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _figure_text(row) -> str:
+    if row["total"] is None or (isinstance(row["total"], float) and pd.isna(row["total"])):
+        return plots.MISSING
+    if row["kind"] == "rate":
+        return "、".join(plots.fmt_number(v) + row["unit"] for v in row["values"][:4]) + \
+            (" 等" if len(row["values"]) > 4 else "")
+    return plots.fmt_number(row["total"], row["approx"])
+
+
+def _fmt_amount(v) -> str:
+    return plots.fmt_number(float(v)) if _known(v) else plots.MISSING
+
+
+def summary_markdown(frames: dict[str, pd.DataFrame], title: str | None = None,
+                     charts=()) -> str:
+    """The Markdown briefing: reports, key figures per category, completion, data quality."""
+    metrics = frames.get("metrics")
+    completion = frames.get("completion")
+    tasks = frames.get("tasks")
+    quality = frames.get("quality")
+    meta = frames.get("meta")
+    metrics = schema.frame("metrics") if metrics is None else metrics
+    completion = schema.frame("completion") if completion is None else completion
+    tasks = schema.frame("tasks") if tasks is None else tasks
+    quality = schema.frame("quality") if quality is None else quality
+    m = plots.meta_table(meta, metrics, completion, tasks, quality)
+    ids = list(m.index)
+    scope = plots.scope_label(m, ids)
+    cat_names = categories.labels()
+    lines = [f"# {title or (scope + ' 林业工作简报').strip()}", ""]
+    lines += [f"范围：{scope or '未注明'}；共 {len(ids)} 份报告，提取指标 {len(metrics)} 条"
+              f"（数字缺失 {int(_lost(metrics).sum())} 条），完成情况 {len(completion)} 条，"
+              f"工作事项 {len(tasks)} 条，数据质量问题 {len(quality)} 条。", ""]
+
+    dates = {} if meta is None or "date" not in meta else \
+        dict(zip(meta["report_id"].astype(str), meta["date"]))
+    lines += ["## 报告", ""]
+    lines += _md_table(["报告", "标题", "地区", "年度与期间", "日期"], [
+        [rid, m.at[rid, "title"], m.at[rid, "region"],
+         plots.period_label(m.at[rid, "year"], m.at[rid, "period"]) or None, dates.get(rid)]
+        for rid in ids]) if ids else ["（无报告）", ""]
+
+    lines += ["## 关键数字（按工作类别）", ""]
+    figures = key_figures(metrics)
+    task_cats = _str_col(tasks, "category").fillna("other") if len(tasks) else pd.Series(dtype=object)
+    comp_cats = _str_col(completion, "category").fillna("other") if len(completion) else \
+        pd.Series(dtype=object)
+    present = [c for c in schema.CATEGORIES
+               if c in set(figures["category"]) | set(task_cats) | set(comp_cats)]
+    if not present:
+        lines += ["（无数据）", ""]
+    for cat in present:
+        lines += [f"### {cat_names.get(cat, cat)}", ""]
+        part = figures[figures["category"] == cat]
+        if len(part):
+            lost = int(part["lost"].sum())
+            lines += [f"指标 {len(part)} 项、提及 {int(part['mentions'].sum())} 处，其中数字缺失 {lost} 处。",
+                      ""]
+            lines += _md_table(["指标", "类型", "单位", "合计", "提及", "数字缺失"], [
+                [r["indicator"], KIND_LABELS.get(r["kind"], r["kind"]), r["unit"] or None,
+                 _figure_text(r), r["mentions"], r["lost"]] for _, r in part.iterrows()])
+        if len(tasks):
+            t = tasks[task_cats == cat]
+            if len(t):
+                status = _str_col(t, "status").fillna("")
+                counts = "，".join(f"{STATUS_LABELS.get(s, s or '未注明')} {n} 项"
+                                  for s, n in status.value_counts().items())
+                lines += [f"工作事项 {len(t)} 项（{counts}）。", ""]
+
+    lines += ["## 计划完成情况", ""]
+    if len(completion):
+        lines += _completion_lines(completion, m)
+    else:
+        lines += ["（报告中未找到完成数与计划数的配对）", ""]
+
+    lines += ["## 数据质量", ""]
+    lines += _quality_lines(quality, metrics, m, meta)
+
+    if charts:
+        lines += ["## 图表", ""]
+        lines += [f"![{CHART_TITLES.get(c, c)}]({c}.png)" for c in charts] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _lost(metrics: pd.DataFrame) -> pd.Series:
+    if metrics is None or metrics.empty:
+        return pd.Series(dtype=bool)
+    return metrics["missing"].fillna(False).astype(bool) | metrics["value"].isna()
+
+
+def _completion_lines(completion: pd.DataFrame, m: pd.DataFrame) -> list[str]:
+    labels = plots.report_labels(m, list(m.index))
+    rows, lost, bad = [], 0, 0
+    for r in completion.itertuples(index=False):
+        rid = str(r.report_id)
+        missing = not _known(r.actual) or not _known(r.plan)
+        lost += missing
+        rate = plots.MISSING if missing else (
+            plots.fmt_rate(float(r.rate)) if _known(r.rate) else
+            plots.fmt_rate(r.actual / r.plan) if r.plan else "—")
+        consistent = "—" if not _known(r.consistent) else ("是" if r.consistent else "否")
+        bad += consistent == "否"
+        rows.append([labels.get(rid, rid), r.indicator, _fmt_amount(r.actual), _fmt_amount(r.plan),
+                     r.unit,
+                     rate, plots.fmt_rate(float(r.stated_rate)) if _known(r.stated_rate) else None,
+                     consistent])
+    head = [f"共 {len(completion)} 项；完成数或计划数缺失 {lost} 项；报告完成率与数字不符 {bad} 项。", ""]
+    return head + _md_table(["报告", "指标", "完成", "计划", "单位", "完成率", "报告完成率", "一致"], rows)
+
+
+def _quality_lines(quality: pd.DataFrame, metrics: pd.DataFrame, m: pd.DataFrame, meta) -> list[str]:
+    lines = []
+    lost = _lost(metrics)
+    if len(lost):
+        lines += [f"- 指标中数字缺失 {int(lost.sum())} 处（共 {len(lost)} 处提及），"
+                  "图表中以“数据缺失”标出，未按零计。"]
+    if len(quality):
+        sev = _str_col(quality, "severity").fillna("info")
+        counts = "，".join(f"{SEVERITY_LABELS.get(s, s)} {int((sev == s).sum())} 条"
+                          for s in ["error", "warning", "info"] if (sev == s).any())
+        lines += [f"- 质量检查发现 {len(quality)} 条问题：{counts}。"]
+    if meta is not None and "warnings" in meta:
+        reported = " ".join(str(x) for x in quality["message"].dropna()) if len(quality) else ""
+        for rid, w in zip(meta["report_id"], meta["warnings"]):
+            parts = [p.strip() for p in str(w).split(";") if p.strip() and p.strip() not in reported] \
+                if _known(w) else []
+            if parts:
+                lines += [f"- 报告 {rid} 元数据提示：{_md('；'.join(parts))}"]
+    if not lines:
+        return ["未发现数据质量问题。", ""]
+    lines.append("")
+    if len(quality):
+        code = _str_col(quality, "code").fillna("")
+        sev = _str_col(quality, "severity").fillna("info")
+        summary = pd.DataFrame({"severity": sev, "code": code}).value_counts(sort=False)
+        order = {s: i for i, s in enumerate(["error", "warning", "info"])}
+        items = sorted(summary.items(), key=lambda kv: (order.get(kv[0][0], 9), -kv[1]))
+        lines += _md_table(["严重程度", "问题", "条数"],
+                           [[SEVERITY_LABELS.get(s, s), c, n] for (s, c), n in items])
+        lines += ["### 问题明细", ""]
+        ranked = quality.assign(_order=sev.map(lambda s: order.get(s, 9))).sort_values(
+            "_order", kind="stable")
+        for r in ranked.head(MAX_FINDINGS).itertuples(index=False):
+            where = f"，位置 {r.start}–{r.end}" if _known(r.start) and _known(r.end) else ""
+            s = str(r.severity) if _known(r.severity) else "info"
+            lines.append(f"- 【{SEVERITY_LABELS.get(s, s)}】{_md(r.message)}"
+                         f"（{_md(r.code)}；报告 {_md(r.report_id)}{where}）")
+        if len(quality) > MAX_FINDINGS:
+            lines.append(f"- 另有 {len(quality) - MAX_FINDINGS} 条，见 briefing.xlsx 的“{SHEETS['quality']}”表。")
+        lines.append("")
+    return lines
