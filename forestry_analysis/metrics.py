@@ -447,6 +447,12 @@ def _after_phrase(text, pos, limit=12):
 
 
 @lru_cache(maxsize=1)
+def catalogue_labels() -> dict[str, str]:
+    """Indicator id → Chinese label."""
+    return {r["id"]: r["label"] for r in lexicon_data.table("indicators.csv")}
+
+
+@lru_cache(maxsize=1)
 def _catalogue():
     rows = []
     for r in lexicon_data.table("indicators.csv"):

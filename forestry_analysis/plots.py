@@ -269,6 +269,14 @@ def _number_axis(ax, log: bool):
 
 # ---------------------------------------------------------------- grouped bars
 
+def _indicator_names(df: pd.DataFrame) -> pd.Series:
+    """The report's own words for one report; catalogue labels (comparable) across reports."""
+    words = df["indicator"]
+    if "indicator_label" in df and df["report_id"].nunique() > 1:
+        words = df["indicator_label"].fillna(words)
+    return words.fillna("未命名指标")
+
+
 def _planned(indicator: str, kind) -> str:
     """Indicator label, marked 计划 for plan mentions unless it already says so."""
     return f"{indicator} 计划" if kind == "plan" and "计划" not in str(indicator) else str(indicator)
@@ -513,7 +521,7 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
     labels = report_labels(m, ids)
     df = df.assign(report_id=df["report_id"].astype(str),
                    unit=df["unit"].fillna("未注明单位"),
-                   indicator=df["indicator"].fillna("未命名指标"),
+                   indicator=_indicator_names(df),
                    kind=df["kind"].astype(object).fillna("actual"))
     units = list(df["unit"].value_counts(sort=True).index) if len(df) else []
     panels = []
@@ -569,7 +577,7 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
     comp = comp[comp["report_id"].astype(str).isin(ids)]
     labels = report_labels(m, ids)
     df = df.assign(report_id=df["report_id"].astype(str),
-                   indicator=df["indicator"].fillna("未命名指标"),
+                   indicator=_indicator_names(df),
                    kind=df["kind"].astype(object).fillna("actual"))
     is_area = df["area_mu"].notna() | df["unit"].isin(list(AREA_TO_MU))
     area, counts = df[is_area], df[~is_area & ~df["unit"].isin(NOT_COUNTS) & df["unit"].notna()]

@@ -5,6 +5,7 @@ metrics → completion and quality. Every offset in every table points into ``Re
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from functools import cached_property
 from itertools import accumulate
@@ -16,6 +17,9 @@ import pandas as pd
 from . import schema
 from .errors import ReportReadError
 from .normalize import Normalized
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Context:
@@ -84,6 +88,9 @@ class Report:
             raise ReportReadError(path, f"text must be str, not {type(text).__name__}")
         if not text.strip():
             raise ReportReadError(path, "empty report: no text")
+        if (bad := _SURROGATE.search(text)) is not None:  # cannot be encoded, converted or exported
+            raise ReportReadError(path, f"text is not valid Unicode: lone surrogate "
+                                        f"U+{ord(bad.group()):04X} at offset {bad.start()}")
         self.text = text
         self.path = Path(path) if path is not None else None
         self.report_id = report_id or (self.path.stem if self.path else "report")
@@ -132,8 +139,9 @@ class Report:
     @cached_property
     def metrics(self) -> pd.DataFrame:
         """One row per quantity mention (see ``schema.TABLES['metrics']``)."""
+        from .metrics import catalogue_labels
         mentions, _ = self._extracted
-        norm, sents = self.norm, self.sentences
+        norm, sents, labels = self.norm, self.sentences, catalogue_labels()
         starts = sents["start"].to_numpy(dtype=np.int64)
         # Plain lists, not ``sents.iloc[i]`` per mention (a pandas row lookup costs ~100 µs).
         s_ids, s_sections = sents["sentence_id"].tolist(), sents["section"].tolist()
@@ -147,7 +155,8 @@ class Report:
                 report_id=self.report_id, start=s, end=e, raw=self.text[s:e], value=m.value,
                 unit=m.unit.base_unit, unit_written=m.unit_written, area_mu=area, approx=m.approx,
                 missing=m.missing, kind=m.kind, category=m.category, indicator=m.indicator or None,
-                indicator_id=m.indicator_id, section=None if sid is None else s_sections[sid],
+                indicator_id=m.indicator_id, indicator_label=labels.get(m.indicator_id, m.indicator or None),
+                section=None if sid is None else s_sections[sid],
                 sentence_id=None if sid is None else s_ids[sid],
                 sentence=None if sid is None else self.text[int(s_starts[sid]):int(s_ends[sid])].strip()))
         return schema.frame("metrics", rows)

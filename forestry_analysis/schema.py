@@ -47,6 +47,7 @@ TABLES: dict[str, list[Field]] = {
         Field("category", _cat(CATEGORIES), "类别", "Work area: afforestation, fire_prevention, pest_control, …"),
         Field("indicator", STR, "指标", "What is measured, in the report's words (simplified)."),
         Field("indicator_id", STR, "指标编号", "Canonical id from the indicator catalogue; NA when none."),
+        Field("indicator_label", STR, "指标名称", "Catalogue label of indicator_id (comparable across reports), else the indicator."),
         Field("section", STR, "章节", "Heading of the enclosing section."),
         Field("sentence_id", "Int64", "句号", "Row of Report.sentences holding the mention."),
         Field("sentence", STR, "句子", "The sentence holding the mention."),

@@ -274,7 +274,6 @@ def test_lost_values_are_labelled_never_zero_bars(case):
     metrics, completion, meta = CASES[case]()
     charts = _charts(metrics, completion, meta)
     for fig in charts.values():
-        _render(fig)
         assert all(b.get_width() > 0 for b in _bars(fig))
     comp_lost = int((completion["actual"].isna() | completion["plan"].isna()).sum())
     assert _missing_count(charts["completion"]) == comp_lost
@@ -370,3 +369,20 @@ def test_save_writes_png_at_200_dpi_and_svg(tmp_path):
         assert im.size[0] >= fig.get_figwidth() * 199
     text = svg.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text
+
+
+def test_large_inputs_are_capped_and_say_so():
+    rows = [{**COMPLETION_ROWS[2], "report_id": f"r{i:02d}", "indicator": f"造林{i}"}
+            for i in range(50)]
+    fig = plots.completion_rates(schema.frame("completion", rows), max_rows=40)
+    assert len(fig.axes[0].get_yticklabels()) == 40
+    assert any("共50项" in t.get_text() for t in fig.texts)
+    metrics = schema.frame("metrics", [
+        {**METRIC_ROWS[0], "report_id": f"r{i:02d}", "value": 30 + i} for i in range(12)])
+    meta = schema.frame("meta", [{"report_id": f"r{i:02d}", "region": "某县", "year": 2010 + i,
+                                  "period": "annual"} for i in range(12)])
+    fig = plots.fire_prevention(metrics, meta, max_reports=8)
+    assert len(_bars(fig)) == 8
+    assert any("共12份" in t.get_text() for t in fig.texts)
+    assert "2021年度" in " ".join(_legend_texts(fig)) and "2013年度" not in " ".join(_legend_texts(fig))
+    assert not _render(fig)
