@@ -501,7 +501,7 @@ def annotate(text: str, ms: list[Mention], ctx):
             subject = next((p for p in reversed(earlier) if p.kind == "actual"), earlier[-1])
             ind = f"{_BASE.sub('', subject.indicator)}({before})"
         if m.unit.family in ("percent", "ratio"):
-            cs = _window_start(text, m.start, _CLAUSE_END | {":"}, s_start)
+            cs = _window_start(text, m.start, _CLAUSE_END | {":", "、"}, s_start)
             clause = text[cs:m.start]
             for p in earlier:
                 if p.start >= cs:

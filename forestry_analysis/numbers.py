@@ -15,7 +15,8 @@ import cn2an
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_CHARS = CN_DIGITS + "十百千万亿"
 _PLACEHOLDER = r"(?<![A-Za-z])(?:\d*[xX×]+[\dxX×]*|\d*\*{2,}[\d*]*|\d*[?？]{2,}[\d?？]*)(?:\.\d+)?(?![A-Za-z])"
-_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?"
+# Thousands may be grouped with commas (1,700) or, in typeset text, thin or plain spaces (19 925).
+_ARABIC = r"(?<!\d)\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|(?<![\d.])\d{1,3}(?:[ \u2009\u202f]\d{3})+(?:\.\d+)?(?![\d.])|\d+(?:\.\d+)?"
 _CHINESE = rf"百分之[{CN_CHARS}点]+|[{CN_CHARS}]+"
 TOKEN = re.compile(rf"(?P<placeholder>{_PLACEHOLDER})|(?P<arabic>{_ARABIC})|(?P<chinese>{_CHINESE})")
 
@@ -47,7 +48,7 @@ def scan(text: str):
         kind = m.lastgroup
         raw = m.group()
         if kind == "arabic":
-            yield Token(m.start(), m.end(), raw, kind, float(raw.replace(",", "")))
+            yield Token(m.start(), m.end(), raw, kind, float(re.sub(r"[,\s\u2009\u202f]", "", raw)))
         elif kind == "placeholder":
             if raw.replace(".", "").isdigit():
                 continue

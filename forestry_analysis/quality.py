@@ -26,7 +26,7 @@ def quality_table(report) -> pd.DataFrame:
         add("warning", "odd_decimal", f"「{r.raw}」: 小数点写成了句号, 按 {r.value:g} 读取, 请核对原文", r.start, r.end)
     for r in report.completion.itertuples():
         label = r.indicator or r.indicator_id or "?"
-        if r.consistent is False:
+        if pd.notna(r.consistent) and not r.consistent:
             add("warning", "rate_mismatch",
                 f"{label}: 报告完成率 {r.stated_rate:.1%} 与数字计算 {r.rate:.1%} 不符" if pd.notna(r.rate)
                 and pd.notna(r.stated_rate) else f"{label}: {r.note}", r.rate_start, r.rate_end)

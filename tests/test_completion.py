@@ -1,0 +1,262 @@
+"""Report.completion: each actual paired with its plan, in simplified and traditional text.
+
+Each pattern is a short report (title, 上半年 section, the sentence, maybe a 下半年 plan) read
+in both scripts; every row's offsets must point at the mentions in ``Report.text``.
+"""
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+import opencc
+import pandas as pd
+import pytest
+
+import forestry_analysis as fa
+from forestry_analysis import schema
+from forestry_analysis.completion import completion_table, pair_in_report
+
+SEED = Path("data/samples/seed_banan_2020h1.txt")
+S2T = opencc.OpenCC("s2t").convert
+SCRIPTS = pytest.mark.parametrize("script", ["simplified", "traditional"])
+TITLE = "某某县林业局2021年上半年工作总结"
+
+
+def read(body, plan=None, script="simplified", title=TITLE):
+    text = f"{title}\n一、上半年工作开展情况\n{body}\n"
+    if plan:
+        text += f"二、下半年工作计划\n{plan}\n"
+    return fa.read_report(text=S2T(text) if script == "traditional" else text, report_id="test")
+
+
+def only_row(report):
+    assert len(report.completion) == 1, report.completion
+    return report.completion.iloc[0]
+
+
+def digits(report, row, side):
+    """The number written in a row's mention for one side (None when the side has no mention)."""
+    start, end = row[f"{side}_start"], row[f"{side}_end"]
+    if pd.isna(start):
+        return None
+    return re.sub(r"[^\d.]", "", report.text[int(start):int(end)])
+
+
+def assert_offsets(report):
+    """Every side with an offset is a metrics mention; a side with a value shows its digits."""
+    raw = dict(zip(report.metrics["start"].tolist(), report.metrics["raw"].tolist()))
+    for _, row in report.completion.iterrows():
+        for side, value in (("actual", row["actual"]), ("plan", row["plan"]), ("rate", row["stated_rate"])):
+            if pd.isna(row[f"{side}_start"]):
+                continue
+            mention = report.text[int(row[f"{side}_start"]):int(row[f"{side}_end"])]
+            assert mention == raw[int(row[f"{side}_start"])]
+            if pd.notna(value) and not (side == "plan" and "derived" in str(row["note"]) and
+                                         pd.isna(row["plan_start"])):
+                assert re.search(r"\d", mention), (side, mention)
+
+
+# ------------------------------------------------------------------ same sentence
+
+@SCRIPTS
+def test_actual_plan_and_rate_in_one_sentence(script):
+    r = read("今年以来,我县完成营造林11.4万亩,占计划任务12万亩的95%。", script=script)
+    row = only_row(r)
+    assert (row["actual"], row["plan"], row["unit"]) == (114000, 120000, "亩")
+    assert row["rate"] == pytest.approx(0.95) and row["stated_rate"] == pytest.approx(0.95)
+    assert row["consistent"] and row["basis"] == "same sentence"
+    assert row["indicator_id"] == "afforestation_area"
+    assert [digits(r, row, s) for s in ("actual", "plan", "rate")] == ["11.4", "12", "95"]
+    assert_offsets(r)
+
+
+@SCRIPTS
+def test_plan_in_parentheses(script):
+    r = read("今年以来,全县完成植树造林11050亩,占全年造林任务(2万亩)的55%。", script=script)
+    row = only_row(r)
+    assert (row["actual"], row["plan"]) == (11050, 20000)
+    assert row["rate"] == pytest.approx(0.5525) and row["stated_rate"] == pytest.approx(0.55)
+    assert row["consistent"] and row["basis"] == "same sentence"
+    assert [digits(r, row, s) for s in ("actual", "plan", "rate")] == ["11050", "2", "55"]
+    assert_offsets(r)
+
+
+@SCRIPTS
+def test_plan_before_actual(script):
+    r = read("上级下达我旗林业生态建设任务16.4万亩,截止6月初,已完成林业生态建设任务9万亩。",
+             script=script, title="某某旗林业局2021年上半年工作总结")
+    row = only_row(r)
+    assert (row["actual"], row["plan"]) == (90000, 164000)
+    assert row["rate"] == pytest.approx(9 / 16.4)
+    assert pd.isna(row["stated_rate"]) and pd.isna(row["consistent"]) and row["basis"] == "same sentence"
+    assert [digits(r, row, s) for s in ("actual", "plan", "rate")] == ["9", "16.4", None]
+    assert_offsets(r)
+
+
+@SCRIPTS
+def test_plan_before_actual_with_stated_rate(script):
+    r = read("省级森林抚育任务共37.5724万亩,目前已完成森林抚育面积16.9615万亩,任务完成率为45.14%。",
+             script=script)
+    row = only_row(r)
+    assert (row["actual"], row["plan"]) == (169615, 375724)
+    assert row["stated_rate"] == pytest.approx(0.4514) and row["consistent"]
+    assert row["basis"] == "same sentence"
+    assert_offsets(r)
+
+
+@SCRIPTS
+def test_breakdown_in_parentheses_is_not_the_actual(script):
+    r = read("我镇计划任务数为280亩,上半年已经完成178亩(其中新建58亩,续建120亩),占任务数的64%。",
+             script=script)
+    row = only_row(r)
+    assert (row["actual"], row["plan"]) == (178, 280)
+    assert row["stated_rate"] == pytest.approx(0.64) and row["consistent"]
+    assert_offsets(r)
+
+
+# ------------------------------------------------------------------ rate stated, plan derived
+
+@SCRIPTS
+def test_respectively_gives_each_actual_its_own_rate(script):
+    r = read("春季以来,完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%。", script=script)
+    c = r.completion.set_index("indicator_id")
+    assert list(c.index) == ["seedling_area", "voluntary_tree_planting"]
+    assert c.loc["seedling_area", "actual"] == 1105 and c.loc["seedling_area", "unit"] == "亩"
+    assert c.loc["seedling_area", "rate"] == pytest.approx(1.1)
+    assert c.loc["seedling_area", "plan"] == pytest.approx(1105 / 1.1)
+    assert c.loc["voluntary_tree_planting", "actual"] == 2120000
+    assert c.loc["voluntary_tree_planting", "rate"] == pytest.approx(1.06)
+    assert c.loc["voluntary_tree_planting", "plan"] == pytest.approx(2120000 / 1.06)
+    assert (c["basis"] == "rate stated").all() and c["note"].str.contains("derived").all()
+    rows = r.completion.to_dict("records")
+    assert [(digits(r, x, "actual"), digits(r, x, "rate")) for x in rows] == [("1105", "110"), ("212", "106")]
+    assert_offsets(r)
+
+
+@SCRIPTS
+def test_rate_of_annual_plan_after_an_actual(script):
+    r = read("截至6月底,全县完成造林2.5万亩,完成年度计划的50.3%。", script=script)
+    row = only_row(r)
+    assert row["actual"] == 25000 and row["plan"] == pytest.approx(25000 / 0.503)
+    assert row["rate"] == pytest.approx(0.503) and row["stated_rate"] == pytest.approx(0.503)
+    assert row["basis"] == "rate stated" and pd.isna(row["plan_start"])
+    assert [digits(r, row, s) for s in ("actual", "plan", "rate")] == ["2.5", None, "50.3"]
+    assert_offsets(r)
+
+
+@SCRIPTS
+def test_rate_alone(script):
+    r = read("截至6月底,全县造林工作进展顺利,完成年度计划的50.3%。", script=script)
+    row = only_row(r)
+    assert pd.isna(row["actual"]) and pd.isna(row["plan"]) and pd.isna(row["rate"])
+    assert row["stated_rate"] == pytest.approx(0.503) and digits(r, row, "rate") == "50.3"
+    assert pd.isna(row["actual_start"]) and pd.isna(row["plan_start"])
+    assert "incomplete_pair" in set(r.quality["code"])
+    assert_offsets(r)
+
+
+@pytest.mark.parametrize("sentence, stated", [
+    ("完成造林5000亩,完成计划的九成。", 0.9),
+    ("完成造林5000亩,占年度任务的百分之九十五。", 0.95),
+    ("完成造林5000亩,完成年度任务的950‰。", 0.95),
+    ("完成造林5000亩,为年度任务的1.1倍。", 1.1),
+])
+def test_rates_are_fractions_whatever_the_unit(sentence, stated):
+    for script in ("simplified", "traditional"):
+        row = only_row(read("今年以来,全县" + sentence, script=script))
+        assert row["stated_rate"] == pytest.approx(stated) and row["rate"] == pytest.approx(stated)
+        assert row["plan"] == pytest.approx(5000 / stated)
+
+
+# ------------------------------------------------------------------ plan stated elsewhere
+
+@pytest.fixture(scope="module", params=["simplified", "traditional"])
+def seed(request):
+    text = SEED.read_text(encoding="utf-8")
+    return fa.read_report(text=S2T(text) if request.param == "traditional" else text, report_id="seed")
+
+
+def test_seed_villages_derived_plan_checked_against_next_steps(seed):
+    row = seed.completion.set_index("indicator_id").loc["demonstration_villages"]
+    assert (row["actual"], row["plan"], row["unit"]) == (7, 10, "个")
+    assert row["rate"] == pytest.approx(0.7) and row["stated_rate"] == pytest.approx(0.7)
+    assert row["consistent"] and row["basis"] == "rate stated"
+    assert "consistent" in row["note"] and "inconsistent" not in row["note"]
+    # the plan is the 10个 of the 下一步 section, not a number next to the actual
+    assert row["plan_start"] > seed.text.index("下一步工作")
+    assert seed.text[row["plan_start"]:row["plan_end"]] in ("10个", "10個")
+    assert digits(seed, row, "actual") == "7" and digits(seed, row, "rate") == "70"
+    assert_offsets(seed)
+
+
+@SCRIPTS
+def test_derived_plan_disagreeing_with_plan_elsewhere(script):
+    r = read("完成绿色示范村建设7个,占计划任务的70%。", "全年完成绿色示范村建设12个。", script=script)
+    row = only_row(r)
+    assert (row["actual"], row["plan"]) == (7, 12) and row["rate"] == pytest.approx(7 / 12)
+    assert row["stated_rate"] == pytest.approx(0.7) and row["consistent"] == False  # noqa: E712
+    assert "inconsistent" in row["note"] and digits(r, row, "plan") == "12"
+    assert_offsets(r)
+
+
+@SCRIPTS
+def test_lost_rate_completed_by_plan_elsewhere(script):
+    r = read("截至目前,全县完成营造林5万亩,占计划任务的%。", "确保全年完成营造林任务10万亩。", script=script)
+    row = only_row(r)
+    assert (row["actual"], row["plan"]) == (50000, 100000) and row["rate"] == pytest.approx(0.5)
+    assert pd.isna(row["stated_rate"]) and row["basis"] == "plan stated elsewhere in the report"
+    assert digits(r, row, "plan") == "10"
+    assert_offsets(r)
+
+
+# ------------------------------------------------------------------ lost sides, mismatches
+
+def test_seed_afforestation_lost_actual_is_never_borrowed(seed):
+    rows = seed.completion[seed.completion["indicator_id"] == "afforestation_area"]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert row["plan"] == 190000 and digits(seed, row, "plan") == "19"
+    # 16万亩, 34万余亩 … are nearby, but the actual (and the stated %) were lost: no rate.
+    assert pd.isna(row["actual"]) and pd.isna(row["rate"]) and pd.isna(row["stated_rate"])
+    assert seed.text[row["actual_start"]:row["actual_end"]] in ("万亩", "萬畝")
+    findings = seed.quality[seed.quality["start"] == row["actual_start"]]
+    assert {"incomplete_pair", "lost_number"} & set(findings["code"])
+    assert set(seed.completion.dropna(subset=["rate"])["indicator_id"]) == {"demonstration_villages"}
+
+
+@SCRIPTS
+def test_stated_rate_disagreeing_with_its_numbers(script):
+    r = read("今年以来,全县完成造林6000亩,占全年任务1万亩的80%。", script=script)
+    row = only_row(r)
+    assert (row["actual"], row["plan"]) == (6000, 10000) and row["rate"] == pytest.approx(0.6)
+    assert row["stated_rate"] == pytest.approx(0.8) and row["consistent"] == False  # noqa: E712
+    assert_offsets(r)
+
+
+@SCRIPTS
+def test_stated_rate_disagreeing_is_a_quality_finding(script):
+    r = read("今年以来,全县完成造林6000亩,占全年任务1万亩的80%。", script=script)
+    row = only_row(r)
+    finding = r.quality[r.quality["code"] == "rate_mismatch"]
+    assert len(finding) == 1 and finding.iloc[0]["start"] == row["rate_start"]
+
+
+# ------------------------------------------------------------------ robustness
+
+def test_report_without_metrics_has_an_empty_completion_table():
+    r = read("认真开展各项工作,切实加强森林资源保护。")
+    assert r.metrics.empty
+    assert r.completion.empty and list(r.completion.columns) == schema.columns("completion")
+    bare = SimpleNamespace(text="无", metrics=schema.frame("metrics"), report_id="x")
+    assert completion_table(bare).dtypes.equals(schema.frame("completion").dtypes)
+    assert pair_in_report("无", None, "x") == []
+
+
+def test_unrelated_rates_make_no_rows():
+    r = read("办理行政审批346件,办结率100%。林业系统覆盖率达到100%。")
+    assert r.completion.empty
+
+
+def test_completion_columns_and_dtypes_follow_the_schema(seed):
+    assert seed.completion.dtypes.equals(schema.frame("completion").dtypes)
+    rates = pd.concat([seed.completion["rate"], seed.completion["stated_rate"]]).dropna()
+    assert ((rates > 0) & (rates < 3)).all()    # fractions, not percentages
