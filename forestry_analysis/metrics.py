@@ -430,7 +430,7 @@ _NOISE_RX = re.compile(r"[\dxX*?%‰.]+|[《》〈〉]")
 def _clean(phrase: str) -> str:
     """The words of a phrase that name what is measured: dates, digits, fillers and
     connectives at either end removed."""
-    s = _NOISE_RX.sub("", _YEARS.sub("", phrase)).strip(" \t\"'`")
+    s = _NOISE_RX.sub("", _YEARS.sub("", _MARKER.sub("", phrase))).strip(" \t\"'`")
     s = _TAIL_RX.sub("", _HEAD_RX.sub("", s))
     return s.strip(" \t\"'`")
 
