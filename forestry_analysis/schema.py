@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 KINDS = ["actual", "plan", "rate"]
@@ -28,7 +29,7 @@ def _cat(values):
     return pd.CategoricalDtype(values)
 
 
-STR = "string"
+STR = pd.StringDtype("python")   # cheap to build per report; pd.NA for missing
 _ID = Field("report_id", STR, "报告", "Report identifier (file stem or given id).")
 _START = Field("start", "Int64", "起", "Start offset into Report.text (inclusive).")
 _END = Field("end", "Int64", "止", "End offset into Report.text (exclusive).")
@@ -143,11 +144,25 @@ def frame(table: str, rows=None) -> pd.DataFrame:
     if isinstance(rows, pd.DataFrame):
         return rows.reindex(columns=[f.name for f in fields]).astype({f.name: f.dtype for f in fields})
     rows = rows or []
-    data = {}
-    for f in fields:
-        values = [r.get(f.name) for r in rows]
-        if isinstance(f.dtype, pd.CategoricalDtype):
-            data[f.name] = pd.Categorical(values, dtype=f.dtype)
-        else:
-            data[f.name] = pd.array(values, dtype=f.dtype)
-    return pd.DataFrame(data)
+    return pd.DataFrame({f.name: _column([r.get(f.name) for r in rows], f.dtype) for f in fields}, copy=False)
+
+
+def _isna(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
+
+
+def _column(values: list, dtype):
+    """A typed pandas array from Python values (None/NaN/NA → missing), built without the
+    generic inference of ``pd.array`` (tables are built once per report, thousands of times)."""
+    mask = np.fromiter((_isna(v) for v in values), dtype=bool, count=len(values))
+    if isinstance(dtype, pd.CategoricalDtype):
+        index = {c: i for i, c in enumerate(dtype.categories)}
+        codes = np.fromiter((-1 if m else index[v] for v, m in zip(values, mask)), dtype=np.int16, count=len(values))
+        return pd.Categorical.from_codes(codes, dtype=dtype)
+    if dtype in ("Int64", "Float64", "boolean"):
+        np_type = {"Int64": np.int64, "Float64": np.float64, "boolean": np.bool_}[dtype]
+        data = np.fromiter((0 if m else v for v, m in zip(values, mask)), dtype=np_type, count=len(values))
+        cls = {"Int64": pd.arrays.IntegerArray, "Float64": pd.arrays.FloatingArray,
+               "boolean": pd.arrays.BooleanArray}[dtype]
+        return cls(data, mask)
+    return pd.array(values, dtype=dtype)
