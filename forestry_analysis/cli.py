@@ -6,6 +6,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -16,9 +17,21 @@ from .errors import ReportReadError
 FORMATS = ("csv", "xlsx", "parquet", "json")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit 2), like every other error."""
+
+    def error(self, message):
+        self.exit(2, f"{_one_line(f'{self.prog}: error: {message}')} (see {self.prog} --help)\n")
+
+
+def _one_line(message: str) -> str:
+    """A message on one line: newlines (in a file name or a library's message) escaped."""
+    return str(message).replace("\r", "\\r").replace("\n", "\\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="forestry-analysis",
-                                description="Chinese forestry-bureau work reports → tables and briefing charts.")
+    p = _Parser(prog="forestry-analysis",
+                description="Chinese forestry-bureau work reports → tables and briefing charts.")
     p.add_argument("--verbose", action="store_true", help="show the traceback on errors")
     sub = p.add_subparsers(dest="command", required=True)
     t = sub.add_parser("tables", help="write metrics, tasks, completion, quality and meta tables")
@@ -39,15 +52,36 @@ def _parser() -> argparse.ArgumentParser:
 def _corpus(paths):
     from .corpus import read_corpus
     corpus = read_corpus(paths, progress=None)
-    for row in corpus.errors.itertuples():
-        print(f"forestry-analysis: skipped {row.path}: {row.reason}", file=sys.stderr)
+    errors = list(corpus.errors.itertuples())
     if not len(corpus):
-        raise ReportReadError(", ".join(map(str, paths)), "no readable report")
+        # One error line, naming the files and why none could be read.
+        if len(errors) == 1:
+            raise ReportReadError(errors[0].path, errors[0].reason)
+        reasons = "; ".join(f"{e.path}: {e.reason}" for e in errors[:5])
+        more = f"; and {len(errors) - 5} more" if len(errors) > 5 else ""
+        raise ReportReadError(", ".join(map(str, paths)),
+                              "no readable report" + (f" ({reasons}{more})" if errors else ""))
+    for row in errors:
+        print(_one_line(f"forestry-analysis: skipped {row.path}: {row.reason}"), file=sys.stderr)
     return corpus
+
+
+def _excel_safe(df):
+    """Control characters that Excel cannot store (kept in reports read as text) → U+FFFD,
+    so offsets into the cell text stay valid."""
+    import pandas as pd
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
+            df[col] = df[col].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v)
+    return df
 
 
 def write_tables(tables: dict, out: Path, fmt: str) -> list[Path]:
     """Write each table as ``out/NAME.FMT`` (one workbook for xlsx)."""
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"--out {out}: exists and is not a folder")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     if fmt == "xlsx":
@@ -55,7 +89,7 @@ def write_tables(tables: dict, out: Path, fmt: str) -> list[Path]:
         path = out / "tables.xlsx"
         with pd.ExcelWriter(path) as xl:
             for name, df in tables.items():
-                df.to_excel(xl, sheet_name=name, index=False)
+                _excel_safe(df).to_excel(xl, sheet_name=name, index=False)
         return [path]
     for name, df in tables.items():
         path = out / f"{name}.{fmt}"
@@ -70,10 +104,14 @@ def write_tables(tables: dict, out: Path, fmt: str) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit code (0 ok, 1 unexpected error, 2 bad input)."""
     try:
-        for p in getattr(args, "paths", None) or []:
-            if not p.exists():
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already printed on one line
+        return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 2
+    try:
+        for p in getattr(args, "paths", None) or [getattr(args, "path", None)]:
+            if p is not None and not os.path.lexists(p):  # a broken or looping link is read (and reported) later
                 raise ReportReadError(p, "file not found")
         if args.command == "tables":
             for path in write_tables(_corpus(args.paths).tables(), args.out, args.format):
@@ -91,13 +129,13 @@ def main(argv=None) -> int:
     except (ReportReadError, OSError) as exc:
         if args.verbose:
             traceback.print_exc()
-        print(f"forestry-analysis: error: {exc}", file=sys.stderr)
+        print(_one_line(f"forestry-analysis: error: {exc}"), file=sys.stderr)
         return 2
     except Exception as exc:
         if args.verbose:
             traceback.print_exc()
-        print(f"forestry-analysis: error: {type(exc).__name__}: {exc} (run with --verbose for details)",
-              file=sys.stderr)
+        print(_one_line(f"forestry-analysis: error: {type(exc).__name__}: {exc}")
+              + ("" if args.verbose else " (run with --verbose for details)"), file=sys.stderr)
         return 1
     return 0
 

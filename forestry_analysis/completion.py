@@ -28,7 +28,9 @@ from . import schema
 from .normalize import to_simplified
 
 _GROUP_END = re.compile(r"[。!！\n]")   # not ?: "???万亩" is a placeholder
-_COMPLETION_WORDS = ("计划", "任务", "完成率", "占", "目标")
+# A rate counts as completion when its clause names a plan ("占年计划的", "任务完成率"); a share
+# ("生物防治占比≥40%") or a coverage rate does not.
+_COMPLETION_WORDS = ("计划", "任务", "完成率", "目标")
 _RATE_PER = {"%": 100, "‰": 1000, "倍": 1}   # stated value / per = fraction
 _ELSEWHERE = "plan stated elsewhere in the report"
 

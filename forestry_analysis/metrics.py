@@ -10,6 +10,7 @@ All word lists live in ``lexicon/``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -100,12 +101,17 @@ def _regions(text):
     return sorted(spans)
 
 
+_REGION_MAX = 120   # longest region _regions can produce (a 《title》 of 80 chars plus margin)
+
+
 def _region_reason(spans, s, e):
-    for a, b, why in spans:
+    """Reason of the region holding [s, e), if any (``spans`` sorted by start)."""
+    i = bisect_right(spans, (s, float("inf"), "")) - 1
+    while i >= 0 and spans[i][0] >= s - _REGION_MAX:
+        a, b, why = spans[i]
         if a <= s and e <= b:
             return why
-        if a > s:
-            break
+        i -= 1
     return None
 
 
@@ -225,7 +231,10 @@ class _Extractor:
     def take(self, tok: Token, nxt: Token | None):
         t = self.t
         if tok.form == "chinese" and tok.value is None:
-            self.scale_alone(tok)
+            if any(c in CN_DIGITS or c == "十" for c in tok.raw):
+                self.record(tok, False, "unparsed")   # 十十个: numeral characters, no number
+            else:
+                self.scale_alone(tok)
             return
         if tok.percent:
             unit = units()["%"]
@@ -267,6 +276,13 @@ class _Extractor:
             if tok.form == "chinese" and len(tok.raw) == 1 and why in ("no_unit", "name"):
                 return  # a numeral inside a word (统一, 进一步): not a number
             self.record(tok, False, why)
+            return
+        if tok.high is not None:   # 二三十名: both ends, approximate
+            for v in (tok.value, tok.high):
+                self.add(tok.start, end, v * factor * unit.to_base, unit, scale + unit.surface, True, False,
+                         tok.start)
+            self.record(tok, True, "metric")
+            self.consumed = end
             return
         approx = approx or self.prefix_approx(tok.start)
         missing = tok.form == "placeholder"
@@ -348,7 +364,8 @@ class _Extractor:
     def lost_units(self):
         """Units whose number is lost: 完成营造林万亩, 占计划任务的%, 缴纳了亿一期, 防火公路公里."""
         t, nm = self.t, self.rules["not_metric"]
-        taken = [(m.start, m.end) for m in self.mentions]
+        taken = sorted((m.start, m.end) for m in self.mentions)
+        taken_starts = [a for a, _ in taken]
         blockers = set(nm["lost_blockers"]) | set(CN_DIGITS) | set("xX×*?")
         strong = sorted((s for s, u in units().items() if u.strong), key=len, reverse=True)
         rx = re.compile("(?P<scale>万|亿)|(?P<unit>" + "|".join(map(re.escape, strong)) + ")")
@@ -359,7 +376,8 @@ class _Extractor:
                 break
             pos = m.end()
             s = m.start()
-            if any(a <= s < b for a, b in taken) or s == 0:
+            k = bisect_right(taken_starts, s) - 1
+            if s == 0 or k >= 0 and taken[k][0] <= s < taken[k][1]:
                 continue
             prev = t[s - 1]
             if prev.isdigit() or prev in blockers or not (_HAN.match(prev) or prev in "(:\""):
@@ -476,7 +494,8 @@ def annotate(text: str, ms: list[Mention], ctx):
     """Fill indicator, kind, category and indicator_id of each mention, in text order."""
     _, kinds, _ = _rules()
     prev_in_sentence: dict[int, list[Mention]] = {}
-    for m in ms:
+    starts = [m.start for m in ms]
+    for idx, m in enumerate(ms):
         sid, s_start, s_end = ctx.sentence(m.start)
         earlier = prev_in_sentence.setdefault(sid, [])
         floor = max([s_start] + [p.unit_end for p in earlier])
@@ -510,8 +529,8 @@ def annotate(text: str, ms: list[Mention], ctx):
             actuals = [p for p in earlier if p.kind == "actual"]
             rates_here = [p for p in earlier if p.unit.family in ("percent", "ratio") and p.start >= cs]
             if "分别" in text[cs:m.start] and actuals:
-                n_rates = 1 + len(rates_here) + sum(1 for q in ms if q.start > m.start and q.start < s_end
-                                                    and q.unit.family == "percent")
+                n_rates = 1 + len(rates_here) + sum(1 for q in ms[idx + 1:bisect_left(starts, s_end)]
+                                                    if q.unit.family == "percent")
                 group = actuals[-n_rates:] if len(actuals) >= n_rates else actuals
                 pick = group[min(len(rates_here), len(group) - 1)]
                 ind = f"{_BASE.sub('', pick.indicator)}({_clean(clause.replace('分别', ''))})"
@@ -529,7 +548,7 @@ def annotate(text: str, ms: list[Mention], ctx):
             m.kind = "rate"
         else:
             g = max(text.rfind(c, 0, m.start) for c in "。!?\n") + 1
-            group = [p for p in ms if g <= p.start < m.start and not p.extra.get("reference")]
+            group = [p for p in ms[bisect_left(starts, g):idx] if not p.extra.get("reference")]
             m.kind = _kind(text, m, ctx, kinds, max(floor, _window_start(text, m.start, _CLAUSE_END, g)), group)
         # Category: innermost context first.
         cs = _window_start(text, m.start, _CLAUSE_END, s_start)

@@ -14,11 +14,19 @@ import cn2an
 
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_CHARS = CN_DIGITS + "十百千万亿"
-_PLACEHOLDER = r"(?<![A-Za-z])(?:\d*[xX×]+[\dxX×]*|\d*\*{2,}[\d*]*|\d*[?？]{2,}[\d?？]*)(?:\.\d+)?(?![A-Za-z])"
+# A placeholder run: digits mixed with template marks (XX0, xx4, 20xx, 201x, **8.4, ???, ××).
+# A lone x with no digit beside it (x光) or a × between digits (3×5米) is not one.
+_PH = r"[\dxX×*?？]"
+_PLACEHOLDER = rf"(?<![A-Za-z\d.])(?={_PH}*?(?:[xX×]{{2}}|\d[xX]|[xX]\d|\*\*|[?？]{{2}})){_PH}++(?:\.\d+)?"
+_CN_DIGIT1 = "一二两三四五六七八九"
+# 1万2千亩, 3万两千五百株: an Arabic count of 万 followed by 千/百 written in either script.
+_MIXED = rf"\d+万(?:[\d{_CN_DIGIT1}]千(?:[\d{_CN_DIGIT1}]百)?|[\d{_CN_DIGIT1}]百)"
 # Thousands may be grouped with commas (1,700) or, in typeset text, thin or plain spaces (19 925).
 _ARABIC = r"(?<!\d)\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|(?<![\d.])\d{1,3}(?:[ \u2009\u202f]\d{3})+(?:\.\d+)?(?![\d.])|\d+(?:\.\d+)?"
 _CHINESE = rf"百分之[{CN_CHARS}点]+|[{CN_CHARS}]+"
-TOKEN = re.compile(rf"(?P<placeholder>{_PLACEHOLDER})|(?P<arabic>{_ARABIC})|(?P<chinese>{_CHINESE})")
+TOKEN = re.compile(rf"(?P<placeholder>{_PLACEHOLDER})|(?P<mixed>{_MIXED})|(?P<arabic>{_ARABIC})|(?P<chinese>{_CHINESE})")
+# 二三十, 七八十, 三四百, 五六千: two neighbouring digits before a scale, "twenty or thirty".
+_APPROX_RANGE = re.compile(rf"([{_CN_DIGIT1}])([{_CN_DIGIT1}])([十百千万]+)")
 
 
 @dataclass
@@ -29,6 +37,7 @@ class Token:
     form: str          # arabic, chinese, placeholder
     value: float | None
     percent: bool = False   # 百分之七十
+    high: float | None = None  # upper end of an approximate range (二三十 → 20, high 30)
 
 
 @lru_cache(maxsize=4096)
@@ -42,20 +51,54 @@ def chinese_value(s: str) -> float | None:
         return None
 
 
+def _digit(c: str) -> int:
+    return int(c) if c.isdigit() else int(chinese_value(c) or 0)
+
+
+def mixed_value(raw: str) -> float:
+    """1万2千 → 12000, 3万两千五百 → 32500."""
+    head, rest = raw.split("万")
+    value = float(head) * 1e4
+    for m in re.finditer(r"(.)([千百])", rest):
+        value += _digit(m.group(1)) * (1000 if m.group(2) == "千" else 100)
+    return value
+
+
+def approx_range(s: str) -> tuple[float, float] | None:
+    """二三十 → (20, 30); None unless two neighbouring digits stand before a scale."""
+    m = _APPROX_RANGE.fullmatch(s)
+    if not m:
+        return None
+    lo, hi = _digit(m.group(1)), _digit(m.group(2))
+    scale = chinese_value("一" + m.group(3))
+    if hi != lo + 1 or not scale:
+        return None
+    return lo * scale, hi * scale
+
+
 def scan(text: str):
     """Yield every number-like Token in ``text``."""
     for m in TOKEN.finditer(text):
         kind = m.lastgroup
         raw = m.group()
-        if kind == "arabic":
+        if kind == "mixed":
+            yield Token(m.start(), m.end(), raw, "arabic", mixed_value(raw))
+        elif kind == "arabic":
             yield Token(m.start(), m.end(), raw, kind, float(re.sub(r"[,\s\u2009\u202f]", "", raw)))
         elif kind == "placeholder":
             if raw.replace(".", "").isdigit():
                 continue
             yield Token(m.start(), m.end(), raw, kind, None)
         else:
+            end = m.end()
+            if raw[-1] in "千百" and len(raw) > 1 and text[end:end + 1] in ("克", "米", "瓦"):
+                raw, end = raw[:-1], end - 1    # 三千克 is 3 千克, not 3000
             percent = raw.startswith("百分之")
             value = chinese_value(raw[3:] if percent else raw)
             if percent and value is None:
                 continue
-            yield Token(m.start(), m.end(), raw, kind, value, percent)
+            rng = approx_range(raw) if value is None and not percent else None
+            if rng:
+                yield Token(m.start(), end, raw, kind, rng[0], high=rng[1])
+            else:
+                yield Token(m.start(), end, raw, kind, value, percent)

@@ -348,7 +348,7 @@ def _draw_groups(ax, groups: list[_Group], ids: list[str], labels: dict, color: 
                 text += f" (另{b.n_missing}项{MISSING})"
             _value_label(ax, max(b.value, b.plan or 0, 0), y, text)
     ax.set_yticks(range(len(groups)), [g.label for g in groups])
-    ax.set_ylim(len(groups) - 0.5, -0.5)
+    ax.set_ylim(max(len(groups), 1) - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     _number_axis(ax, log)
     hi = max(known) if known else 1.0

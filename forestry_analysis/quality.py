@@ -9,6 +9,11 @@ from . import schema
 IMPLAUSIBLE_RATE = 3.0   # a completion rate above 300% is worth a second look
 
 
+def _text(value, default: str) -> str:
+    return default if value is None or value is pd.NA or (isinstance(value, float) and value != value) \
+        else str(value)
+
+
 def quality_table(report) -> pd.DataFrame:
     rid, rows = report.report_id, []
 
@@ -20,12 +25,12 @@ def quality_table(report) -> pd.DataFrame:
     for r in report.metrics[report.metrics["missing"]].itertuples():
         placeholder = any(c in r.raw for c in "xX×*?？")
         add("warning", "placeholder" if placeholder else "lost_number",
-            f"{'占位符代替了数字' if placeholder else '数字缺失'}: 「{r.raw}」({r.indicator or '未知指标'}, 单位 {r.unit_written})",
+            f"{'占位符代替了数字' if placeholder else '数字缺失'}: 「{r.raw}」({_text(r.indicator, '未知指标')}, 单位 {r.unit_written})",
             r.start, r.end)
     for r in report.numbers[report.numbers["reason"] == "metric_decimal_full_stop"].itertuples():
         add("warning", "odd_decimal", f"「{r.raw}」: 小数点写成了句号, 按 {r.value:g} 读取, 请核对原文", r.start, r.end)
     for r in report.completion.itertuples():
-        label = r.indicator or r.indicator_id or "?"
+        label = _text(r.indicator, _text(r.indicator_id, "?"))
         if pd.notna(r.consistent) and not r.consistent:
             add("warning", "rate_mismatch",
                 f"{label}: 报告完成率 {r.stated_rate:.1%} 与数字计算 {r.rate:.1%} 不符" if pd.notna(r.rate)
