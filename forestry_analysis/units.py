@@ -46,7 +46,8 @@ def _lengths():
 def _longest(text: str, pos: int, table: dict, lengths) -> str | None:
     for n in lengths:
         s = text[pos:pos + n]
-        if len(s) == n and s in table and not (s[-1].isascii() and text[pos + n:pos + n + 1].isalnum()):
+        nxt = text[pos + n:pos + n + 1]
+        if len(s) == n and s in table and not (s[-1].isalnum() and s[-1].isascii() and nxt.isascii() and nxt.isalnum()):
             return s   # an ASCII unit (hm2, m²) must not run on into more letters or digits
     return None
 
