@@ -33,7 +33,8 @@ class Highlight:
 
 def _tooltip(r) -> str:
     value = "数字缺失" if r.missing else f"{r.value:g} {r.unit}" + (" (约)" if r.approx else "")
-    return f"{value} | 指标: {r.indicator or '—'} | {KIND_LABELS.get(r.kind, r.kind)} | " \
+    indicator = r.indicator if isinstance(r.indicator, str) else "—"
+    return f"{value} | 指标: {indicator} | {KIND_LABELS.get(r.kind, r.kind)} | " \
            f"{category_labels().get(r.category, r.category)}"
 
 

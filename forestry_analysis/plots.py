@@ -523,7 +523,7 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
                    unit=df["unit"].fillna("未注明单位"),
                    indicator=_indicator_names(df),
                    kind=df["kind"].astype(object).fillna("actual"))
-    units = list(df["unit"].value_counts(sort=True).index) if len(df) else []
+    units = list(df["unit"].astype(object).value_counts(sort=True).index) if len(df) else []
     panels = []
     for unit in units:
         part = df[df["unit"] == unit]
