@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import segment
 from .categories import labels as category_labels
+from .normalize import Normalized
 
 METHODS = ("tfidf", "textrank")
 NO_SECTION = "(无章节)"
@@ -159,7 +160,7 @@ def section_keywords(report_or_sentences, top: int = 8, method: str = "tfidf") -
                                                                         NO_SECTION))
     rows = []
     for (rid, section), g in sents.groupby(["report_id", "section"], sort=False, dropna=False):
-        text = "\n".join(g["text"].astype(str))
+        text = Normalized("\n".join(g["text"].astype(str))).text
         for rank, (word, weight) in enumerate(keywords(text, top, method), 1):
             rows.append(dict(report_id=rid, section=section, rank=rank, keyword=word,
                              weight=weight))
@@ -171,18 +172,23 @@ def section_keywords(report_or_sentences, top: int = 8, method: str = "tfidf") -
 # ---------------------------------------------------------------- term frequency
 
 def _texts(texts) -> list[str]:
+    """Normalised texts (simplified characters, half-width, pinyin glosses dropped), so that
+    萬畝 and 万亩 count as one word and "萬(wàn)" leaves no pinyin fragments."""
     if isinstance(texts, str):
-        return [texts]
-    if isinstance(getattr(texts, "texts", None), Mapping):            # Corpus
-        return [texts.texts[k] for k in texts.texts]
-    if hasattr(texts, "text") and isinstance(texts.text, str):      # Report
-        return [texts.text]
-    return ["" if t is None or (not isinstance(t, str) and pd.isna(t)) else str(t) for t in texts]
+        raw = [texts]
+    elif isinstance(getattr(texts, "texts", None), Mapping):          # Corpus
+        raw = [texts.texts[k] for k in texts.texts]
+    elif isinstance(getattr(texts, "text", None), str):               # Report
+        return [texts.norm.text]
+    else:
+        raw = ["" if t is None or (not isinstance(t, str) and pd.isna(t)) else str(t) for t in texts]
+    return [Normalized(t).text if t else "" for t in raw]
 
 
 def term_frequency(texts, top: int | None = 30) -> pd.DataFrame:
     """Most frequent words in ``texts`` (a str, an iterable of str, a Report or a Corpus),
-    without stop words, single characters and numbers.
+    without stop words, single characters and numbers. Texts are normalised first (simplified
+    characters, half-width, pinyin glosses dropped), as the extractor sees them.
 
     Returns term, count (occurrences) and docs (how many of the texts use it), most frequent
     first; ties keep first appearance. ``top=None`` returns every word.
@@ -303,3 +309,18 @@ def search(report, pattern, *, regex: bool = True, normalized: bool = True,
 
 __all__ = ["filter_metrics", "section_keywords", "keywords", "term_frequency", "search",
            "Matches", "METHODS"]
+
+
+def notebook_display(max_colwidth: int = 40) -> None:
+    """The pandas display options the curated notebooks share (wide tables, Chinese text)."""
+    pd.set_option("display.max_columns", 20)
+    pd.set_option("display.max_colwidth", max_colwidth)
+    pd.set_option("display.max_rows", 80)
+    pd.set_option("display.width", 120)
+
+
+def category_summary(metrics: pd.DataFrame, category: str) -> str:
+    """One line for a notebook: how many metrics of a category, in how many reports, how many lost."""
+    rows = filter_metrics(metrics, category=category)
+    return (f"{len(rows)} {category} metrics in {rows['report_id'].nunique()} reports, "
+            f"{int(rows['missing'].sum())} with the number lost")
