@@ -164,8 +164,7 @@ def pair_in_report(text: str, metrics: pd.DataFrame, report_id: str) -> list[dic
         return []
     simple = to_simplified(text)    # same length as text: offsets carry over
     ends = np.array([m.end() for m in _GROUP_END.finditer(simple)], dtype=np.int64)
-    columns = {c: [None if v is pd.NA else v for v in metrics[c].tolist()] for c in metrics.columns}
-    recs = [dict(zip(columns, values)) for values in zip(*columns.values())]
+    recs = schema.records(metrics)
     groups: dict[int, list[dict]] = {}
     for i, r in enumerate(recs):
         r["_i"] = i

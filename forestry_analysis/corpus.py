@@ -14,10 +14,12 @@ unpacking each table once is what keeps a re-read of a cached corpus cheap.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
 import re
+import shutil
 import sys
 import threading
 from collections.abc import Mapping
@@ -43,6 +45,7 @@ CATEGORY_COLUMNS = ("report_id", "org", "region", "period", "unit", "unit_writte
                     "subsection", "indicator", "indicator_id", "basis", "plan_report_id", "code", "item")
 # Month in which a period ends: a plan pairs with an actual of a later period of the same org.
 _PERIOD_END = {"Q1": 3, "H1": 6, "Q2": 6, "Q3": 9, "H2": 12, "Q4": 12, "annual": 12}
+_PERIOD_START = {"Q1": 0, "H1": 0, "Q2": 3, "Q3": 6, "H2": 6, "Q4": 9, "annual": 0}
 CACHE_ENV = "FORESTRY_CACHE_DIR"
 # Modules whose code decides a report's tables (a change to them invalidates the cache).
 _PIPELINE = ("reading", "normalize", "meta", "outline", "tasks", "metrics", "numbers", "units",
@@ -133,9 +136,13 @@ def _entry(index: int, path, *, report_id=None, fingerprint=None, error=None, ta
             pa.array([report_id], pa.large_string()), pa.array([fingerprint], pa.large_string()),
             pa.array([error], pa.large_string()), pa.array([False]), pa.array([None], pa.large_string())]
     for name in ALL_TABLES:
-        df = tables[name] if tables else schema.frame(name)
-        cols.append(_list_column(df, name))
+        cols.append(_list_column(tables[name], name) if tables else _empty_list(name))
     return pa.Table.from_arrays(cols, schema=_entry_schema())
+
+
+@lru_cache(maxsize=None)
+def _empty_list(name: str) -> pa.Array:
+    return _list_column(schema.frame(name), name)
 
 
 def fingerprint(report: Report) -> str:
@@ -193,8 +200,10 @@ def cache_version() -> str:
     h = hashlib.sha1(__version__.encode())
     pkg = Path(__file__).resolve().parent
     for p in [pkg / f"{m}.py" for m in _PIPELINE] + sorted((pkg / "lexicon").glob("*")):
-        if p.is_file():
+        try:
             h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+        except OSError:  # not installed with the package: the version alone decides
+            pass
     return f"{__version__}-{h.hexdigest()[:16]}"
 
 
@@ -260,7 +269,7 @@ def cached_text(cache_dir, key: str) -> str | None:
     """The text stored with a cache entry (``Corpus.texts`` reads it on demand)."""
     try:
         with pa.memory_map(str(_entry_path(Path(cache_dir), key))) as f:
-            return f and pa.ipc.open_file(f).read_all().column("text")[0].as_py()
+            return pa.ipc.open_file(f).read_all().column("text")[0].as_py()
     except (OSError, pa.ArrowInvalid, KeyError):
         return None
 
@@ -289,6 +298,103 @@ def _with_key(entry: pa.Table, key: str) -> pa.Table:
 
 def _empty_entries() -> pa.Table:
     return _entry_schema().empty_table()
+
+
+# -- the whole corpus, cached: one read instead of one per file ----------------------------
+
+_PACKS_KEPT = 8
+
+
+def _corpus_key(files: list[Path], keys: list[str | None], errors: list[dict]) -> str | None:
+    """Key of a whole corpus: every file's path and cache key, in order (None when some file
+    cannot be read: its error is looked at afresh each time)."""
+    if not files or any(k is None for k in keys):
+        return None
+    h = hashlib.sha1(cache_version().encode())
+    for f, k in zip(files, keys):
+        h.update(f"{f}\0{k}\n".encode("utf-8", "surrogateescape"))
+    for e in errors:
+        h.update(f"{e['path']}\0{e['reason']}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _pack_dir(root: Path, ckey: str) -> Path:
+    return root / "corpora" / ckey
+
+
+def _write_pack(root: Path, ckey: str, corpus: Corpus) -> None:
+    """The corpus tables, duplicates, errors and text sources, one Arrow file each; the
+    ``_PACKS_KEPT`` most recently used corpora are kept."""
+    final = _pack_dir(root, ckey)
+    tmp = final.with_name(f"{ckey}.{os.getpid()}.{threading.get_ident()}.tmp")
+    src = corpus.texts._sources if isinstance(corpus.texts, _Texts) else {}
+    texts = pd.DataFrame([(rid, p, k) for rid, (p, _, k) in src.items()], columns=["report_id", "path", "key"])
+    parts = {**corpus.tables(), "duplicates": corpus.duplicates, "errors": corpus.errors, "texts": texts}
+    try:
+        tmp.mkdir(parents=True)
+        for name, df in parts.items():
+            table = pa.Table.from_pandas(df, preserve_index=False)
+            with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
+                w.write_table(table)
+        try:
+            os.replace(tmp, final)
+        except OSError:  # written meanwhile by another run
+            shutil.rmtree(tmp, ignore_errors=True)
+        packs = sorted((d for d in (root / "corpora").iterdir() if not d.name.endswith(".tmp")),
+                       key=lambda d: d.stat().st_mtime, reverse=True)
+        for old in packs[_PACKS_KEPT:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        pass
+
+
+def _restore(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Dtypes of a corpus table read back from Arrow: the schema's, with categories for
+    ``CATEGORY_COLUMNS`` whose categories have the schema's dtype (as ``_categorize`` makes them)."""
+    fields = list(schema.TABLES[name])
+    if name != "meta":
+        fields = fields + [f for f in schema.TABLES["meta"] if f.name in META_COLUMNS]
+    conv = {}
+    for f in fields:
+        if f.name not in df.columns:
+            continue
+        col = df[f.name]
+        if f.name in CATEGORY_COLUMNS and col.dtype == "category":
+            cats = col.cat.categories
+            if cats.dtype != f.dtype:
+                df[f.name] = pd.Categorical.from_codes(
+                    col.cat.codes.to_numpy(), dtype=pd.CategoricalDtype(pd.Index(cats, dtype=f.dtype)))
+        elif col.dtype != f.dtype:
+            conv[f.name] = f.dtype
+    return df.astype(conv) if conv else df
+
+
+def _read_pack(root: Path, ckey: str, n_files: int) -> Corpus | None:
+    d = _pack_dir(root, ckey)
+    if not d.is_dir():
+        return None
+    try:
+        frames = {}
+        for name in ALL_TABLES + ("duplicates", "errors", "texts"):
+            with pa.OSFile(str(d / f"{name}.arrow"), "rb") as f:
+                frames[name] = pa.ipc.open_file(f).read_all().to_pandas()
+        tables = {n: _restore(n, frames[n]) for n in ALL_TABLES}
+        if any(list(tables[n].columns) != list(_expected_columns(n)) for n in ALL_TABLES):
+            return None
+        os.utime(d)  # most recently used
+    except (OSError, pa.ArrowInvalid, KeyError, ValueError, TypeError):
+        return None
+    texts = frames["texts"]
+    dups = frames["duplicates"].astype(object).reindex(columns=["path", "duplicate_of"])
+    errs = frames["errors"].astype(object).reindex(columns=["path", "reason"])
+    return Corpus(duplicates=dups, errors=errs,
+                  texts=_Texts({r: (p, str(root), k) for r, p, k in
+                                zip(texts["report_id"], texts["path"], texts["key"])}),
+                  cache_info=dict(dir=str(root), hits=n_files, misses=0, corpus=True), **tables)
+
+
+def _expected_columns(name: str) -> list[str]:
+    return schema.columns(name) + ([] if name == "meta" else META_COLUMNS)
 
 
 # -- collecting files -----------------------------------------------------------------
@@ -406,14 +512,19 @@ def _categorize(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype(conv) if conv else df
 
 
-def _period_end(year, period) -> int | None:
-    """Months since year 0 at the end of the period, or None when year or period is unknown."""
-    if year is None or year is pd.NA or not isinstance(period, str):
+def _period_end(year, period, kind=None) -> int | None:
+    """When a report was written, in months since year 0: the end of its period, or for a
+    plan report (2022年工作要点) the start of the period it plans; None when unknown."""
+    if year is None or year is pd.NA:
         return None
+    plan = kind == "plan"
+    if not isinstance(period, str):
+        return int(year) * 12 if plan else None
     if period.startswith("M") and period[1:].isdigit():
         month = int(period[1:])
+        month = month - 1 if plan else month
     else:
-        month = _PERIOD_END.get(period)
+        month = (_PERIOD_START if plan else _PERIOD_END).get(period)
     return None if month is None else int(year) * 12 + month
 
 
@@ -433,8 +544,11 @@ def pair_across_reports(meta: pd.DataFrame, metrics: pd.DataFrame) -> list[dict]
     """Plans in an earlier report (下半年 targets in H1) paired with actuals in a later one.
 
     Each plan of a report (indicator_id and unit known, number not lost) pairs with the
-    actual of the same indicator and unit in the nearest later report of the same org
-    (a later period end, at most the next year); reports of the same period never pair.
+    actual of the same indicator and unit in the nearest later report of the same org that
+    covers the year the plan is for: the report's own year (下半年 plans in an H1 report, a
+    plan report), the next year after a year-end summary (明年工作打算). Reports of the same
+    period never pair, nor do reports whose year or period is unknown (except a plan report:
+    see ``_period_end``).
     """
     from .completion import _row
     if metrics.empty or meta.empty:
@@ -453,20 +567,23 @@ def pair_across_reports(meta: pd.DataFrame, metrics: pd.DataFrame) -> list[dict]
         else:
             actuals.setdefault(r["report_id"], {}).setdefault((r["indicator_id"], r["unit"]), r)
     reports = {}
-    for rid, org, year, period in zip(*(meta[c].astype(object).tolist() for c in
-                                        ("report_id", "org", "year", "period"))):
-        end = _period_end(year, period)
+    for rid, org, year, period, kind in zip(*(meta[c].astype(object).tolist() for c in
+                                              ("report_id", "org", "year", "period", "report_kind"))):
+        end = _period_end(year, period, kind)
         if isinstance(org, str) and end is not None:
-            reports.setdefault(org, []).append((end, int(year), rid))
+            # the year its plans are for: its own, or the next one after a year-end summary
+            year_end = kind != "plan" and end - int(year) * 12 == 12
+            target = int(year) + 1 if year_end else int(year)
+            reports.setdefault(org, []).append((end, int(year), rid, target))
     rows = []
     for org in sorted(reports):
         ordered = sorted(reports[org], key=lambda x: x[0])  # stable: file order within a period
-        for i, (end, year, rid) in enumerate(ordered):
+        for i, (end, year, rid, target) in enumerate(ordered):
             for p in plans.get(rid, []):
-                for later_end, later_year, later in ordered[i + 1:]:
-                    if later_year > year + 1:
+                for later_end, later_year, later, _ in ordered[i + 1:]:
+                    if later_year > target:
                         break
-                    if later_end <= end:
+                    if later_end <= end or later_year < target:
                         continue
                     a = actuals.get(later, {}).get((p["indicator_id"], p["unit"]))
                     if a is None:
@@ -545,11 +662,11 @@ def _corpus(entries: pa.Table, files: list[Path], errors: list[dict], root: Path
 
 
 def _chunks(items: list, workers: int, chunksize: int | None) -> list[list]:
-    """Files per task: several per task (a task per file costs a round trip each), small
-    enough that every worker gets a few tasks and the progress bar moves."""
+    """Files per task: several per task (a task per file costs a round trip each), at most 64,
+    and about 16 tasks per worker so that no worker idles long at the end of the run."""
     if not items:
         return []
-    size = chunksize or max(1, min(64, -(-len(items) // (workers * 4))))
+    size = chunksize or max(1, min(64, -(-len(items) // (workers * 16))))
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
@@ -598,19 +715,26 @@ def read_corpus(sources, *, workers: int | None = None, progress: bool | None = 
     engine: ``"processes"`` (this machine) or ``"dask"``: the same tables built on a Dask cluster
         (``client``, else the current distributed client, else Dask's default scheduler);
         with ``out`` the cluster also writes each table to ``out/<table>/`` as Parquet.
-    chunksize: files per task (default: a few tasks per worker, at most 64 files each).
+    chunksize: files per task (default: about 16 tasks per worker, at most 64 files each).
+
+    Worker processes start by ``fork`` on Linux; elsewhere (or with
+    ``FORESTRY_MP_START=spawn|forkserver``) call it under ``if __name__ == "__main__":`` in a
+    script. ``Corpus.cache_info`` counts the reports loaded from the cache (``hits``).
     """
+    if engine not in ("processes", "dask"):
+        raise ValueError(f"engine must be 'processes' or 'dask', not {engine!r}")
     if engine == "dask":
         return _read_dask(sources, cache, client, out, chunksize)
     files, errors = _collect(sources)
     root = _cache_root(cache)
-    if engine != "processes":
-        raise ValueError(f"engine must be 'processes' or 'dask', not {engine!r}")
     from tqdm.auto import tqdm
     workers = workers or _cpu_count()
+    keys = [file_key(f) for f in files] if root is not None else [None] * len(files)
+    ckey = _corpus_key(files, keys, errors) if root is not None else None
+    if ckey is not None and (packed := _read_pack(root, ckey, len(files))) is not None:
+        return packed
     entries, todo = [], []
-    for i, f in enumerate(files):
-        key = file_key(f) if root is not None else None
+    for i, (f, key) in enumerate(zip(files, keys)):
         hit = _read_cached(root, key, i) if key is not None else None
         if hit is not None:
             entries.append(hit)
@@ -625,7 +749,13 @@ def read_corpus(sources, *, workers: int | None = None, progress: bool | None = 
             _warm()
         pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx)
         # Submitting starts the workers: before the progress bar starts its monitor thread.
-        futures = {pool.submit(_load_items, chunk, root_s): len(chunk) for chunk in chunks}
+        # gc.freeze: the forked workers' collections leave the inherited objects (and their
+        # memory pages, shared copy-on-write) alone.
+        gc.freeze()
+        try:
+            futures = {pool.submit(_load_items, chunk, root_s): len(chunk) for chunk in chunks}
+        finally:
+            gc.unfreeze()
     bar = tqdm(total=len(files), desc="reports", unit="file", disable=not _show_progress(progress, len(files)))
     bar.update(len(files) - len(todo))
     try:
@@ -642,7 +772,10 @@ def read_corpus(sources, *, workers: int | None = None, progress: bool | None = 
             pool.shutdown(cancel_futures=True)
         bar.close()
     table = pa.concat_tables(entries) if entries else _empty_entries()
-    return _corpus(table, files, errors, root)
+    corpus = _corpus(table, files, errors, root)
+    if ckey is not None:
+        _write_pack(root, ckey, corpus)
+    return corpus
 
 
 def _cpu_count() -> int:
@@ -724,7 +857,7 @@ def _dask_frames(files: list[Path], errors: list[dict], root: Path | None, kw: d
         frames[name] = dd.from_delayed(dparts, meta=schema.frame(name), verify_meta=False)
     pairable = frames["metrics"].map_partitions(_pairable, meta=_pairable(schema.frame("metrics")))
     meta, pairable = dask.compute(frames["meta"], pairable, **kw)
-    meta = meta.reset_index(drop=True)
+    meta = _schema_dtypes("meta", meta.reset_index(drop=True))
     cross = pair_across_reports(meta, pairable)
     if cross:
         frames["completion"] = dd.concat([frames["completion"], dd.from_pandas(
@@ -734,7 +867,7 @@ def _dask_frames(files: list[Path], errors: list[dict], root: Path | None, kw: d
         frames[n] = frames[n].map_partitions(_with_meta, small, meta=_with_meta(schema.frame(n), small.iloc[:0]))
     keys = {d["_file"]: d["key"] for d in infos}
     hits = sum(1 for d in infos if d["cached"])
-    extra = dict(duplicates=dups, errors=errs, meta=meta,
+    extra = dict(duplicates=dups, errors=errs, meta=meta, entries=bag,
                  cache_info=dict(dir=str(root) if root is not None else None, hits=hits,
                                  misses=len(infos) - hits),
                  texts=_Texts({rid: (paths[i], str(root) if root is not None and keys.get(i) else None,
@@ -745,7 +878,9 @@ def _dask_frames(files: list[Path], errors: list[dict], root: Path | None, kw: d
 def dask_tables(sources, *, cache=None, client=None, chunksize: int | None = None):
     """The corpus tables as lazy Dask DataFrames (schema dtypes plus org, region, year, period;
     strings not made categories), and a dict of the small parts: ``meta`` (pandas),
-    ``duplicates``, ``errors``, ``cache_info``, ``texts``.
+    ``duplicates``, ``errors``, ``cache_info``, ``texts``, and ``entries``: the persisted
+    dask.bag the frames are built from (keep the dict while you compute the frames: on a
+    distributed cluster the entries are released when it goes).
 
     Files are read by the cluster's workers (``client``, else the current distributed client)
     in tasks of ``chunksize`` files: a dask.bag of entries, persisted on the cluster. Only
@@ -754,6 +889,12 @@ def dask_tables(sources, *, cache=None, client=None, chunksize: int | None = Non
     """
     files, errors = _collect(sources)
     return _dask_frames(files, errors, _cache_root(cache), _dask_compute_kwargs(client), chunksize)
+
+
+def _schema_dtypes(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """The schema's dtypes again (Dask may have turned strings into its own string type)."""
+    fields = schema.TABLES[name] + [f for f in schema.TABLES["meta"] if f.name in META_COLUMNS]
+    return df.astype({f.name: f.dtype for f in fields if f.name in df.columns})
 
 
 def _read_dask(sources, cache, client, out, chunksize) -> Corpus:
@@ -775,9 +916,11 @@ def _read_dask(sources, cache, client, out, chunksize) -> Corpus:
             writes = [frames[n].to_parquet(str(out / n), write_index=False, compute=False) for n in TABLES]
             dask.compute(*writes, frames["meta"].to_parquet(str(out / "meta"), write_index=False, compute=False), **kw)
         computed = dask.compute(*(frames[n] for n in TABLES), **kw)
+        del extra["entries"]  # release the persisted entries on the cluster
     finally:
         if pool is not None:
             pool.shutdown()
-    tables = {"meta": extra["meta"], **{n: df.reset_index(drop=True) for n, df in zip(TABLES, computed)}}
+    tables = {"meta": extra["meta"], **{n: _schema_dtypes(n, df.reset_index(drop=True))
+                                        for n, df in zip(TABLES, computed)}}
     return Corpus(duplicates=extra["duplicates"], errors=extra["errors"], texts=extra["texts"],
                   cache_info=extra["cache_info"], **{n: _categorize(df) for n, df in tables.items()})

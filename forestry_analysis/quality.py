@@ -2,11 +2,18 @@
 conflicts, stated rates that disagree with their numbers, implausible rates."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 
 from . import schema
 
 IMPLAUSIBLE_RATE = 3.0   # a completion rate above 300% is worth a second look
+
+
+def _rows(df: pd.DataFrame):
+    """Rows with attribute access and None for missing values."""
+    return (SimpleNamespace(**r) for r in schema.records(df))
 
 
 def _text(value, default: str) -> str:
@@ -22,23 +29,24 @@ def quality_table(report) -> pd.DataFrame:
 
     for w in report.meta.get("warnings") or []:
         add("warning", "meta_conflict", w)
-    for r in report.metrics[report.metrics["missing"]].itertuples():
+    for r in _rows(report.metrics[report.metrics["missing"]]):
         placeholder = any(c in r.raw for c in "xX×*?？")
         add("warning", "placeholder" if placeholder else "lost_number",
             f"{'占位符代替了数字' if placeholder else '数字缺失'}: 「{r.raw}」({_text(r.indicator, '未知指标')}, 单位 {r.unit_written})",
             r.start, r.end)
-    for r in report.numbers[report.numbers["reason"] == "metric_decimal_full_stop"].itertuples():
+    for r in _rows(report.numbers[report.numbers["reason"] == "metric_decimal_full_stop"]):
         add("warning", "odd_decimal", f"「{r.raw}」: 小数点写成了句号, 按 {r.value:g} 读取, 请核对原文", r.start, r.end)
-    for r in report.completion.itertuples():
+    for r in _rows(report.completion):
         label = _text(r.indicator, _text(r.indicator_id, "?"))
-        if pd.notna(r.consistent) and not r.consistent:
+        if r.consistent is not None and not r.consistent:
             add("warning", "rate_mismatch",
-                f"{label}: 报告完成率 {r.stated_rate:.1%} 与数字计算 {r.rate:.1%} 不符" if pd.notna(r.rate)
-                and pd.notna(r.stated_rate) else f"{label}: {r.note}", r.rate_start, r.rate_end)
-        if pd.isna(r.actual) or pd.isna(r.plan):
-            side = "完成数" if pd.isna(r.actual) else "计划数"
+                f"{label}: 报告完成率 {r.stated_rate:.1%} 与数字计算 {r.rate:.1%} 不符"
+                if r.rate is not None and r.stated_rate is not None else f"{label}: {r.note}",
+                r.rate_start, r.rate_end)
+        if r.actual is None or r.plan is None:
+            side = "完成数" if r.actual is None else "计划数"
             add("info", "incomplete_pair", f"{label}: {side}缺失, 无法计算完成率", r.actual_start, r.actual_end)
-        if pd.notna(r.rate) and r.rate > IMPLAUSIBLE_RATE:
+        if r.rate is not None and r.rate > IMPLAUSIBLE_RATE:
             add("warning", "implausible_rate", f"{label}: 完成率 {r.rate:.0%} 超过 {IMPLAUSIBLE_RATE:.0%}",
                 r.actual_start, r.actual_end)
     return schema.frame("quality", rows)

@@ -166,3 +166,9 @@ def _column(values: list, dtype):
                "boolean": pd.arrays.BooleanArray}[dtype]
         return cls(data, mask)
     return pd.array(values, dtype=dtype)
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """Rows as dicts with None for missing values (much faster than ``to_dict``/``itertuples``)."""
+    columns = {c: [None if _isna(v) else v for v in df[c].tolist()] for c in df.columns}
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
