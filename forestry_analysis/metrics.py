@@ -49,6 +49,7 @@ class Mention:
     missing: bool
     num_start: int             # where the number (or the lost number) is
     unit_end: int
+    high: float | None = None  # upper end of a range (3-5次, 二三十名); value is the lower end
     kind: str = "actual"
     indicator: str = ""
     indicator_id: str | None = None
@@ -277,10 +278,9 @@ class _Extractor:
                 return  # a numeral inside a word (统一, 进一步): not a number
             self.record(tok, False, why)
             return
-        if tok.high is not None:   # 二三十名: both ends, approximate
-            for v in (tok.value, tok.high):
-                self.add(tok.start, end, v * factor * unit.to_base, unit, scale + unit.surface, True, False,
-                         tok.start)
+        if tok.high is not None:   # 二三十名: both ends, approximate, in one row
+            self.add(tok.start, end, tok.value * factor * unit.to_base, unit, scale + unit.surface, True, False,
+                     tok.start, high=tok.high * factor * unit.to_base)
             self.record(tok, True, "metric")
             self.consumed = end
             return
@@ -333,7 +333,8 @@ class _Extractor:
         return "metric"
 
     def range_pair(self, a: Token, b: Token):
-        """3-5次, 1至2个: both ends, approx, sharing the unit after the second."""
+        """3-5次, 1至2个: one row with both ends (value, value_high), approx, sharing the unit
+        written after the second (one row, so that sums never count a range twice)."""
         t = self.t
         sep = t[a.end:b.start].strip(_SPACE)
         if sep not in self.rules["range"]["separators"] or a.form != b.form:
@@ -344,21 +345,20 @@ class _Extractor:
         if q is None or a.value is None or b.value is None:
             return False
         scale, factor, _, unit, end = q
+        self.add(a.start, end, a.value * factor * unit.to_base, unit, scale + unit.surface, True, False, a.start,
+                 high=b.value * factor * unit.to_base)
         for tok in (a, b):
-            self.add(tok.start, end if tok is b else a.end, tok.value * factor * unit.to_base, unit,
-                     scale + unit.surface, True, False, tok.start)
             self.record(tok, True, "metric")
-        self.mentions[-2].unit_end = end
         self.consumed = end
         return True
 
-    def add(self, start, end, value, unit, written, approx, missing, num_start):
+    def add(self, start, end, value, unit, written, approx, missing, num_start, high=None):
         s, before = start, self.t[max(0, start - 4):start]
         for w in sorted(self.rules["approx"]["prefix"], key=len, reverse=True):
             if before.endswith(w):
                 s = start - len(w)
                 break
-        self.mentions.append(Mention(s, end, value, unit, written, approx, missing, num_start, end))
+        self.mentions.append(Mention(s, end, value, unit, written, approx, missing, num_start, end, high=high))
 
     # -- lost numbers -----------------------------------------------------------------
     def lost_units(self):

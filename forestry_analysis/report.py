@@ -152,7 +152,7 @@ class Report:
             sid = max(0, int(np.searchsorted(starts, s, side="right")) - 1) if len(starts) else None
             area = m.value * m.unit.to_mu if m.value is not None and m.unit.to_mu else None
             rows.append(dict(
-                report_id=self.report_id, start=s, end=e, raw=self.text[s:e], value=m.value,
+                report_id=self.report_id, start=s, end=e, raw=self.text[s:e], value=m.value, value_high=m.high,
                 unit=m.unit.base_unit, unit_written=m.unit_written, area_mu=area, approx=m.approx,
                 missing=m.missing, kind=m.kind, category=m.category, indicator=m.indicator or None,
                 indicator_id=m.indicator_id, indicator_label=labels.get(m.indicator_id, m.indicator or None),

@@ -38,7 +38,9 @@ TABLES: dict[str, list[Field]] = {
     "metrics": [
         _ID, _START, _END,
         Field("raw", STR, "原文", "The mention exactly as written: Report.text[start:end]."),
-        Field("value", "Float64", "数值", "Value in the base unit (万/亿 applied); NA when the number is lost."),
+        Field("value", "Float64", "数值", "Value in the base unit (万/亿 applied); NA when the number is lost; "
+              "the lower end of a range."),
+        Field("value_high", "Float64", "上限", "Upper end of a range (3-5次, 二三十名); NA otherwise."),
         Field("unit", STR, "单位", "Base unit, simplified (亩, 公顷, 元, 株, 个, 次, %, ‰ …)."),
         Field("unit_written", STR, "原单位", "Unit as written, multiplier included (万亩, 亿元)."),
         Field("area_mu", "Float64", "面积(亩)", "Area converted to 亩 whatever unit was written; NA for non-areas."),

@@ -22,7 +22,7 @@ def _matches(row, want):
         if key == "indicator_has":
             if val not in (row["indicator"] or ""):
                 return False
-        elif key in ("value", "area_mu"):
+        elif key in ("value", "value_high", "area_mu"):
             if pd.isna(row[key]) or not math.isclose(float(row[key]), val, rel_tol=1e-6):
                 return False
         elif row[key] != val:
