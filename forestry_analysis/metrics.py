@@ -506,8 +506,8 @@ def annotate(text: str, ms: list[Mention], ctx):
         after = _after_phrase(text, m.unit_end) if m.unit_end < len(text) else ""
         weak = len(before) < 2 or bool(_VERBS_ONLY.match(before))
         after = _LEADING_VERB.sub("", after, count=1) if _LEADING_VERB.match(after) else after
-        if len(after) < 2 or after in _FILLER_HEAD:
-            after = ""
+        if after in _FILLER_HEAD or len(after) < (1 if m.unit.family == "count" else 2):
+            after = ""   # a count may name a one-character noun after it (8个村)
         if m.unit.family == "count" and after:
             ind = after
         elif (weak or before.endswith("了")) and len(after) >= 2:
