@@ -158,10 +158,6 @@ class _Parts:
         return "body"
 
 
-def _part(s: int, meta: dict, norm) -> str:
-    return _Parts(meta, norm)(s)
-
-
 def sentence_table(norm, report_id, outline: pd.DataFrame, meta: dict) -> pd.DataFrame:
     """Sentences tiling the original text (schema 'sentences'), with part and outline path.
 
