@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -242,59 +241,18 @@ def test_main_returns_the_exit_code(tmp_path, capsys):
 
 # --- unreadable file (root reads everything: checked as another user) -----------------------
 
-def _as_nobody(fn):
-    """fn() in a forked child running as uid 65534; its result, or skip."""
-    rfd, wfd = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.close(rfd)
-            try:
-                os.setgroups([])
-                os.setgid(65534)
-                os.setuid(65534)
-                payload = ("ok", fn())
-            except PermissionError as exc:
-                payload = ("skip", f"cannot switch user: {exc}")
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                payload = ("error", f"{type(exc).__name__}: {exc}")
-            with os.fdopen(wfd, "wb") as f:
-                pickle.dump(payload, f)
-        finally:
-            os._exit(0)
-    os.close(wfd)
-    with os.fdopen(rfd, "rb") as f:
-        data = f.read()
-    os.waitpid(pid, 0)
-    return pickle.loads(data) if data else ("skip", "child died")
+def test_unreadable_file_exits_nonzero_with_one_line(unreadable_report, as_other_user):
+    def attempt():
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = cli.main(["metrics", str(unreadable_report)])
+        return code, err.getvalue()
 
-
-def test_unreadable_file_exits_nonzero_with_one_line():
-    folder = Path(tempfile.mkdtemp(prefix="fa-cli-locked-"))
-    try:
-        folder.chmod(0o755)
-        path = folder / "locked.txt"
-        path.write_bytes(SEED.read_bytes())
-        path.chmod(0)
-        if os.geteuid() != 0:
-            code, _, stderr = run("metrics", path)
-        else:
-            # The console script's interpreter lives under /root: unreachable for another user,
-            # so run main() in a forked child that drops to nobody (modules already loaded).
-            with contextlib.redirect_stdout(io.StringIO()):
-                cli.main(["metrics", str(SEED)])
-
-            def attempt():
-                err = io.StringIO()
-                with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-                    code = cli.main(["metrics", str(path)])
-                return code, err.getvalue()
-            status, value = _as_nobody(attempt)
-            if status == "skip":
-                pytest.skip(value)
-            assert status == "ok", value
-            code, stderr = value
-        assert code == 2
-        assert_one_error_line(code, stderr, "locked.txt", "permission denied")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    def warm_up():
+        with contextlib.redirect_stdout(io.StringIO()):
+            cli.main(["metrics", str(SEED)])
+    status, value = as_other_user(attempt, warm_up)
+    assert status == "ok", value
+    code, stderr = value
+    assert code == 2
+    assert_one_error_line(code, stderr, "locked.txt", "permission denied")

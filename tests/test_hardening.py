@@ -17,13 +17,11 @@ from __future__ import annotations
 import functools
 import json
 import os
-import pickle
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -523,83 +521,13 @@ def test_20_megabyte_report_time_is_linear_and_memory_bounded(tmp_path):
 
 # --- permissions ----------------------------------------------------------------------------
 
-def _run_as(uid: int, fn):
-    """Run fn() in a forked child with ``uid``; return ("ok", value), ("error", message) or
-    ("skip", why). The child needs no file access beyond fn's: modules are already loaded."""
-    rfd, wfd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child
-        try:
-            os.close(rfd)
-            try:
-                os.setgroups([])
-                os.setgid(uid)
-                os.setuid(uid)
-            except OSError as exc:
-                payload = ("skip", f"cannot switch to uid {uid}: {exc}")
-            else:
-                try:
-                    payload = ("ok", fn())
-                except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                    payload = ("error", f"{type(exc).__name__}: {exc}")
-            with os.fdopen(wfd, "wb") as f:
-                pickle.dump(payload, f)
-        finally:
-            os._exit(0)
-    os.close(wfd)
-    with os.fdopen(rfd, "rb") as f:
-        data = f.read()
-    os.waitpid(pid, 0)
-    return pickle.loads(data) if data else ("skip", "child process died")
-
-
-@pytest.fixture
-def unreadable_report():
-    """A report file that exists but cannot be read (in a folder others can enter)."""
-    folder = Path(tempfile.mkdtemp(prefix="fa-locked-"))
-    folder.chmod(0o755)
-    path = folder / "locked.txt"
-    path.write_bytes(SEED.read_bytes())
-    path.chmod(0)
-    yield path
-    path.chmod(0o644)
-    shutil.rmtree(folder)
-
-
-def read_as_other_user(fn):
-    """fn() as an unprivileged user (root reads everything): nobody via setuid, or ourselves."""
-    if os.geteuid() != 0:
-        try:
-            return ("ok", fn())
-        except Exception as exc:
-            return ("error", f"{type(exc).__name__}: {exc}")
-    if not hasattr(os, "fork"):
-        pytest.skip("running as root and cannot fork to drop privileges")
-    # Load everything the child needs now: as nobody it cannot read the interpreter's files.
+def _warm_up():
     fa.read_corpus([], workers=1)
     for name in TABLES:
         getattr(fa.read_report(SEED), name)
-    status, value = _run_as(65534, fn)
-    if status == "skip":
-        pytest.skip(value)
-    return status, value
 
 
-def test_unreadable_file_is_a_clear_read_error(unreadable_report):
-    def attempt():
-        try:
-            fa.read_report(unreadable_report)
-        except ReportReadError as exc:
-            return ("ReportReadError", str(exc))
-        return ("Report", None)
-    status, value = read_as_other_user(attempt)
-    assert status == "ok", value
-    kind, message = value
-    assert kind == "ReportReadError"
-    assert "locked.txt" in message and "permission denied" in message
-
-
-def test_unreadable_file_in_a_corpus_is_listed_and_the_rest_loads(unreadable_report):
+def test_unreadable_file_in_a_corpus_is_listed_and_the_rest_loads(unreadable_report, as_other_user):
     good = unreadable_report.parent / "good.txt"
     good.write_bytes(SEED.read_bytes())
     good.chmod(0o644)
@@ -607,7 +535,7 @@ def test_unreadable_file_in_a_corpus_is_listed_and_the_rest_loads(unreadable_rep
     def attempt():
         corpus = fa.read_corpus(unreadable_report.parent, workers=1)
         return len(corpus), corpus.errors.to_dict("records")
-    status, value = read_as_other_user(attempt)
+    status, value = as_other_user(attempt, _warm_up)
     assert status == "ok", value
     n, errors = value
     assert n == 1

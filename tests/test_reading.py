@@ -1,7 +1,6 @@
 """Tests for forestry_analysis.reading: encodings, .docx, HTML and every failure path."""
 
 import io
-import os
 import random
 import zipfile
 from pathlib import Path
@@ -266,16 +265,18 @@ def test_unsupported_suffix_lists_the_supported_ones(tmp_path):
         assert suffix in str(err)
 
 
-def test_unreadable_file_is_reported_as_permission_denied(tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("running as root: root can read files without read permission")
-    path = write(tmp_path, "locked.txt", TEXT.encode("utf-8"))
-    path.chmod(0)
-    try:
-        err = assert_read_error(path, "permission denied")
-        assert isinstance(err.__cause__, PermissionError)
-    finally:
-        path.chmod(0o644)
+def test_unreadable_file_is_reported_as_permission_denied(unreadable_report, as_other_user):
+    def attempt():
+        try:
+            read_source(unreadable_report)
+        except ReportReadError as exc:
+            return str(exc), type(exc.__cause__).__name__
+        return None, None
+    status, value = as_other_user(attempt, lambda: read_source(SAMPLE))
+    assert status == "ok", value
+    message, cause = value
+    assert "locked.txt" in message and "permission denied" in message
+    assert cause == "PermissionError"
 
 
 def test_file_over_the_size_limit_is_reported_as_too_large(tmp_path, monkeypatch):
