@@ -24,18 +24,23 @@ _PHRASE_END = _CLAUSE_END | set(":、()[]\"")  # bounds the indicator phrase
 _MARKER = re.compile(r"\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]是")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _YEARS = re.compile(r"(?:\d{2,4}|[\dxX*]{4})\s*年度?|\d{1,2}月(?:\d{1,2}日)?(?:底|初|中旬|末)?|[截止至到]+[^,;。]{0,8}?日")
-_FILLER_HEAD = ("上半年", "下半年", "今年", "本年度", "年初", "近年来", "其中", "另外", "同时", "此外", "目前", "截止目前", "截至目前", "全区", "全市", "全县", "全镇",
-                "全省", "全乡", "均为", "为", "我区", "我县", "我市", "我镇", "我局", "我站", "共计", "累计", "共", "已经", "已",
-                "并", "还", "均", "对", "在", "先后", "原有", "现有", "共有")
-_FILLER_TAIL = ("达到", "达", "为", "是", "在", "共计", "合计", "总计", "累计", "共", "约", "近", "计", "的",
-                "有", "超过", "逾", "不少于", "不低于", "控制在", "≥", "≤", ">", "<", "`", "各类", "各种", "和", "与", "及", "由", "从", "控制", "突破")
-_VERBS_ONLY = re.compile(r"^(?:认真|积极|切实|深入|大力|全面|扎实|共|累计|已|并)*(?:开展|落实|实施|完成|组织|"
-                         r"实现|办理|有|达到|达|出动|投入|选聘|建设|引入|经过|确保|已经完成|共计完成)*$")
-_LEADING_VERB = re.compile(r"(?:减少|增加|下降|提高|增长|上升|完成|开展|达到|实现|以上|左右|共|同比|较|比|占)")
-_REFERS_BACK = re.compile(r"(?:占|较(?:上|去|同|年|往)|比(?:上|去|同|年)|同比|相比|减少|增加|下降|提高|增长|上升)")
+_PHRASES = lexicon_data.toml("phrases.toml")
+_IND = _PHRASES["indicator"]
+
+
+def _any_of(words, head="", tail="") -> re.Pattern:
+    return re.compile(head + "(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")" + tail)
+
+
+_FILLER_HEAD = frozenset(_IND["filler_head"])
+_VERBS_ONLY = re.compile("^" + _any_of(_IND["weak_adverbs"]).pattern + "*" + _any_of(_IND["weak_verbs"]).pattern + "*$")
+_LEADING_VERB = _any_of(_IND["leading_verbs"])
+_AFTER_STOP = _any_of(_IND["after_stops"])
+_REFERS_BACK = _any_of(_IND["refers_back"])
+_BREAKDOWN = _any_of(_PHRASES["kind"]["breakdown"], head=r"\s*")
 _BASE = re.compile(r"\(.*\)$")
-_PLAN_NOUN_HEAD = re.compile(r"^(?:全年|年度|上级)?(?:下达|计划|任务|目标)(?=..)")
-_PLAN_NOUN_TAIL = re.compile(r"(?:计划)?(?:总)?任务(?:数)?(?:为)?$|计划$")
+_PLAN_NOUN_HEAD = re.compile(_IND["plan_head_pattern"])
+_PLAN_NOUN_TAIL = re.compile(_IND["plan_tail_pattern"])
 
 
 @dataclass
@@ -440,8 +445,8 @@ def _skip_paren_back(text, pos):
     return pos
 
 
-_HEAD_RX = re.compile("^(?:%s)+(?=.)" % "|".join(sorted(map(re.escape, _FILLER_HEAD), key=len, reverse=True)))
-_TAIL_RX = re.compile("(?<=.)(?:%s)+$" % "|".join(sorted(map(re.escape, _FILLER_TAIL), key=len, reverse=True)))
+_HEAD_RX = re.compile("^" + _any_of(_IND["filler_head"]).pattern + "+(?=.)")
+_TAIL_RX = re.compile("(?<=.)" + _any_of(_IND["filler_tail"]).pattern + "+$")
 _NOISE_RX = re.compile(r"[\dxX*?%‰.]+|[《》〈〉]")
 
 
@@ -458,7 +463,7 @@ def _after_phrase(text, pos, limit=12):
     while j < len(text) and text[j] not in _PHRASE_END and not text[j].isdigit() and j - pos < limit:
         j += 1
     s = text[pos:j]
-    m = re.search(r"(入驻|完成|开展|进行|实现|达到|等|均|参与|中|以上|左右|每)", s)
+    m = _AFTER_STOP.search(s)
     if m and m.start() >= 1:
         s = s[:m.start()]
     return s.strip(" \t")
@@ -512,7 +517,7 @@ def annotate(text: str, ms: list[Mention], ctx):
             ind = after
         elif (weak or before.endswith("了")) and len(after) >= 2:
             ind = after
-        elif weak or before in ("面积", "完成面积", "计划任务数", "任务数"):
+        elif weak or before in _IND["generic"]:
             ind = _subject(text, m, s_start, earlier) + ("" if weak else before)
         else:
             ind = before
@@ -598,7 +603,7 @@ def _kind(text, m, ctx, kinds, ws, earlier):
     prior = [p.kind for p in earlier if p.kind != "rate"]
     last = next((p for p in reversed(earlier) if p.kind != "rate"), None)
     in_list = last is not None and last.extra.get("breakdown") and ";" not in text[last.end:m.start]
-    if prior and verb < 0 and strong < 0 and (in_list or re.match(r"\s*(其中|包括)", window)):
+    if prior and verb < 0 and strong < 0 and (in_list or _BREAKDOWN.match(window)):
         m.extra["breakdown"] = True
         return prior[-1]   # a breakdown ("其中…任务5万亩, …3万亩") shares the kind of its total
     if actual >= 0:
