@@ -71,8 +71,8 @@ def _rules():
 
 
 @lru_cache(maxsize=None)
-def _alternation(words: tuple) -> re.Pattern:
-    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+def _alternation(words: tuple, tail: str = "") -> re.Pattern:
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")" + tail)
 
 
 def _starts(text, pos, words):
@@ -358,11 +358,8 @@ class _Extractor:
         return True
 
     def add(self, start, end, value, unit, written, approx, missing, num_start, high=None):
-        s, before = start, self.t[max(0, start - 4):start]
-        for w in sorted(self.rules["approx"]["prefix"], key=len, reverse=True):
-            if before.endswith(w):
-                s = start - len(w)
-                break
+        m = _alternation(tuple(self.rules["approx"]["prefix"]), "$").search(self.t, max(0, start - 4), start)
+        s = m.start() if m else start
         self.mentions.append(Mention(s, end, value, unit, written, approx, missing, num_start, end, high=high))
 
     # -- lost numbers -----------------------------------------------------------------
