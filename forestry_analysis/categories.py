@@ -30,7 +30,7 @@ def labels() -> dict[str, str]:
     return {k: v["label"] for k, v in data.items()} | {"other": "其他"}
 
 
-def votes(text: str) -> dict[str, float]:
+def _votes(text: str) -> dict[str, float]:
     """Keyword votes per category in ``text`` (a longer keyword counts more)."""
     _, kw, rx = _lexicon()
     out: dict[str, float] = {}
@@ -40,16 +40,20 @@ def votes(text: str) -> dict[str, float]:
     return out
 
 
-def classify(contexts, default: str = "other") -> str:
+def classify(contexts, default: str = "other", votes: dict | None = None) -> str:
     """Category from ``[(text, weight), ...]``, innermost context first.
 
     The first context that has any keyword decides, with later contexts only breaking ties,
-    so a clause about 防火 under a heading about 造林 is fire prevention.
+    so a clause about 防火 under a heading about 造林 is fire prevention. ``votes``, when
+    given, memoises the votes of each text across calls (one report's headings recur).
     """
     order, _, _ = _lexicon()
     total: dict[str, float] = {}
     for text, weight in contexts:
-        v = votes(text)
+        if votes is None:
+            v = _votes(text)
+        elif (v := votes.get(text)) is None:
+            v = votes[text] = _votes(text)
         if not v:
             continue
         for cat, s in v.items():

@@ -158,13 +158,14 @@ def _pair_group(members, simple, report_id, used):
     return rows
 
 
-def pair_in_report(text: str, metrics: pd.DataFrame, report_id: str) -> list[dict]:
-    """Completion rows for one report's metrics (offsets into ``text``)."""
-    if metrics is None or metrics.empty:
+def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_id: str) -> list[dict]:
+    """Completion rows (schema 'completion') for one report's metrics, given as the metrics
+    table or its rows (offsets into ``text``)."""
+    if metrics is None or len(metrics) == 0:
         return []
     simple = to_simplified(text)    # same length as text: offsets carry over
     ends = np.array([m.end() for m in _GROUP_END.finditer(simple)], dtype=np.int64)
-    recs = schema.records(metrics)
+    recs = schema.records(metrics) if isinstance(metrics, pd.DataFrame) else [dict(r) for r in metrics]
     groups: dict[int, list[dict]] = {}
     for i, r in enumerate(recs):
         r["_i"] = i
@@ -201,8 +202,3 @@ def pair_in_report(text: str, metrics: pd.DataFrame, report_id: str) -> list[dic
         row.pop("_derived", None)
         row.pop("_tolerance", None)
     return rows
-
-
-def completion_table(report) -> pd.DataFrame:
-    """The completion table of one ``Report`` (empty, with the schema's columns, when nothing pairs)."""
-    return schema.frame("completion", pair_in_report(report.text, report.metrics, report.report_id))

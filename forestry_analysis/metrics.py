@@ -19,8 +19,9 @@ from .numbers import CN_CHARS, CN_DIGITS, Token, scan
 from .units import Unit, match_scale, match_unit, scales, units
 
 _SPACE = " \t"
-_CLAUSE_END = set(",;。!\n")                   # bounds the window read for kind
-_PHRASE_END = _CLAUSE_END | set(":、()[]\"")  # bounds the indicator phrase
+_CLAUSE_END = frozenset(",;。!\n")                     # bounds the window read for kind
+_PHRASE_END = _CLAUSE_END | frozenset(":、()[]\"")    # bounds the indicator phrase
+_RATE_CLAUSE_END = _CLAUSE_END | frozenset(":、")     # bounds the clause a rate belongs to
 _MARKER = re.compile(r"\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]是")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _YEARS = re.compile(r"(?:\d{2,4}|[\dxX*]{4})\s*年度?|\d{1,2}月(?:\d{1,2}日)?(?:底|初|中旬|末)?|[截止至到]+[^,;。]{0,8}?日")
@@ -62,23 +63,51 @@ class Mention:
     extra: dict = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
-def _rules():
-    r = lexicon_data.toml("numbers.toml")
-    k = lexicon_data.toml("kinds.toml")
-    slogans = lexicon_data.lines("slogans.txt")
-    return r, k, re.compile("|".join(map(re.escape, sorted(slogans, key=len, reverse=True))))
-
-
 @lru_cache(maxsize=None)
 def _alternation(words: tuple, tail: str = "") -> re.Pattern:
     return re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")" + tail)
 
 
+class Words(tuple):
+    """A lexicon word list with its longest-first alternation compiled once (``rx``); being a
+    tuple, ``text.endswith(words)`` tests every word at once."""
+
+    def __new__(cls, words):
+        self = super().__new__(cls, words)
+        self.rx = _alternation(tuple(words))
+        return self
+
+
+def _words(data):
+    """The lexicon ``data`` with every list of strings made ``Words``."""
+    if isinstance(data, dict):
+        return {k: _words(v) for k, v in data.items()}
+    if isinstance(data, list) and all(isinstance(w, str) for w in data):
+        return Words(data)
+    return data
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    r = _words(lexicon_data.toml("numbers.toml"))
+    k = _words(lexicon_data.toml("kinds.toml"))
+    slogans = lexicon_data.lines("slogans.txt")
+    return r, k, re.compile("|".join(map(re.escape, sorted(slogans, key=len, reverse=True))))
+
+
 def _starts(text, pos, words):
     """The longest of ``words`` written at ``text[pos:]``, or None."""
-    m = _alternation(tuple(words)).match(text, pos)
+    m = (words.rx if isinstance(words, Words) else _alternation(tuple(words))).match(text, pos)
     return m.group() if m else None
+
+
+_MONTHS = Words(["个月"])
+_ABOUT = Words(["以上", "左右", "的", "多"])
+_ABOVE = Words(["以上", "左右"])
+_WAN = Words(["万"])
+_RANGE_DATE = re.compile(r"\s*[-~～至到]\s*(\d{1,4}|[%s]{1,3})\s*" % CN_CHARS)
+_DATE_SEP = re.compile(r"[-/.:]\d")
+_DIGIT = re.compile(r"\d")
 
 
 def _skip_space(text, pos, limit=3):
@@ -164,7 +193,7 @@ class _Extractor:
 
     def prefix_approx(self, start):
         before = self.t[max(0, start - 4):start].rstrip(_SPACE)
-        return any(before.endswith(w) for w in self.rules["approx"]["prefix"])
+        return before.endswith(self.rules["approx"]["prefix"])
 
     def not_metric_reason(self, tok: Token):
         """Why a token is not a quantity, or None when it may be one."""
@@ -174,18 +203,18 @@ class _Extractor:
             return why
         after = _skip_space(t, tok.end, 1)
         if _starts(t, after, nm["date_after"]) and not match_unit(t, after) or \
-                _starts(t, after, ("个月",)):
+                _starts(t, after, _MONTHS):
             return "placeholder_year" if tok.form == "placeholder" else "date"
-        rng = re.match(r"\s*[-~～至到]\s*(\d{1,4}|[%s]{1,3})\s*" % CN_CHARS, t[tok.end:tok.end + 12])
+        rng = _RANGE_DATE.match(t[tok.end:tok.end + 12])
         if rng and _starts(t, tok.end + rng.end(), nm["date_after"]) and not match_unit(t, tok.end + rng.end()):
             return "date"
-        if re.match(r"[-/.:]\d", t[tok.end:tok.end + 2]) and tok.form == "arabic" and \
+        if _DATE_SEP.match(t, tok.end) and tok.form == "arabic" and \
                 (len(tok.raw) == 4 or t[tok.end] == ":"):
             return "date"
-        if tok.start and re.match(r"\d", t[tok.start - 1]) and t[tok.start - 2:tok.start - 1] in "-/:":
+        if tok.start and _DIGIT.match(t, tok.start - 1) and t[tok.start - 2:tok.start - 1] in "-/:":
             return "date"
         before = t[max(0, tok.start - 3):tok.start]
-        if any(before.endswith(w) for w in nm["ordinal_before"]):
+        if before.endswith(nm["ordinal_before"]):
             return "ordinal"
         nxt = t[tok.end:tok.end + 1]
         if nxt == "是" and tok.form == "chinese" or nxt == "、" and (tok.form == "chinese" or self.line_start(tok.start)):
@@ -326,7 +355,7 @@ class _Extractor:
         if tok.form != "chinese" or t[tok.end:tok.end + 1] != "成" or not tok.value or tok.value > 10:
             return None
         if t[tok.end + 1:tok.end + 2] not in "" and t[tok.end + 1] not in _PHRASE_END and \
-                not _starts(t, tok.end + 1, ("以上", "左右", "的", "多")):
+                not _starts(t, tok.end + 1, _ABOUT):
             return None
         end = tok.end + 1
         suffix = _starts(t, end, self.rules["approx"]["suffix"])
@@ -358,7 +387,7 @@ class _Extractor:
         return True
 
     def add(self, start, end, value, unit, written, approx, missing, num_start, high=None):
-        m = _alternation(tuple(self.rules["approx"]["prefix"]), "$").search(self.t, max(0, start - 4), start)
+        m = _alternation(self.rules["approx"]["prefix"], "$").search(self.t, max(0, start - 4), start)
         s = m.start() if m else start
         self.mentions.append(Mention(s, end, value, unit, written, approx, missing, num_start, end, high=high))
 
@@ -391,7 +420,7 @@ class _Extractor:
                 if unit is None:
                     if m.group() != "亿" or prev not in nm["bare_yi_after"] or match_unit(t, m.end()):
                         continue
-                    if t[m.end():m.end() + 1] in "万亿" or _starts(t, m.end(), ("万",)):
+                    if t[m.end():m.end() + 1] in "万亿" or _starts(t, m.end(), _WAN):
                         continue
                     unit, written, end = units()["元"], "亿", m.end()
                 else:
@@ -399,7 +428,7 @@ class _Extractor:
             else:
                 unit, written, end = units()[m.group()], m.group(), m.end()
                 nxt = t[end:end + 1]
-                if nxt and nxt not in _PHRASE_END and nxt not in "的 " and not _starts(t, end, ("以上", "左右")):
+                if nxt and nxt not in _PHRASE_END and nxt not in "的 " and not _starts(t, end, _ABOVE):
                     continue
             self.mentions.append(Mention(s, end, None, unit, written, False, True, s, end))
             self.ledger.append(dict(start=s, end=end, raw=t[s:end], form="unit_only", value=None,
@@ -474,11 +503,17 @@ def catalogue_labels() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _catalogue():
+    """(synonym, id, unit family, category), longest synonym first, and for each character the
+    positions of the synonyms that start with it."""
     rows = []
     for r in lexicon_data.table("indicators.csv"):
         for syn in r["synonyms"].split("|"):
             rows.append((syn, r["id"], r["family"], r["category"] or None))
-    return sorted(rows, key=lambda x: len(x[0]), reverse=True)
+    rows.sort(key=lambda x: len(x[0]), reverse=True)
+    by_first: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        by_first.setdefault(row[0][0], []).append(i)
+    return rows, by_first
 
 
 def catalogue_match(indicator: str, family: str, category: str = "other"):
@@ -486,7 +521,9 @@ def catalogue_match(indicator: str, family: str, category: str = "other"):
     unit family fits and whose category does not contradict the one found in context."""
     fam = "percent" if family in ("percent", "ratio") else family
     main = ("afforestation", "fire_prevention", "pest_control")
-    for syn, iid, f, cat in _catalogue():
+    rows, by_first = _catalogue()
+    for i in sorted({i for ch in set(indicator) for i in by_first.get(ch, ())}):
+        syn, iid, f, cat = rows[i]
         if syn in indicator and (not f or f == fam) and not (cat in main and category in main and cat != category):
             return iid, cat
     return None, None
@@ -496,6 +533,7 @@ def annotate(text: str, ms: list[Mention], ctx):
     """Fill indicator, kind, category and indicator_id of each mention, in text order."""
     _, kinds, _ = _rules()
     prev_in_sentence: dict[int, list[Mention]] = {}
+    seen_votes: dict[str, dict] = {}   # sentences and headings recur from mention to mention
     starts = [m.start for m in ms]
     for idx, m in enumerate(ms):
         sid, s_start, s_end = ctx.sentence(m.start)
@@ -522,7 +560,7 @@ def annotate(text: str, ms: list[Mention], ctx):
             subject = next((p for p in reversed(earlier) if p.kind == "actual"), earlier[-1])
             ind = f"{_BASE.sub('', subject.indicator)}({before})"
         if m.unit.family in ("percent", "ratio"):
-            cs = _window_start(text, m.start, _CLAUSE_END | {":", "、"}, s_start)
+            cs = _window_start(text, m.start, _RATE_CLAUSE_END, s_start)
             clause = text[cs:m.start]
             for p in earlier:
                 if p.start >= cs:
@@ -555,7 +593,7 @@ def annotate(text: str, ms: list[Mention], ctx):
         # Category: innermost context first.
         cs = _window_start(text, m.start, _CLAUSE_END, s_start)
         contexts = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[s_start:s_end], 1.5)] + ctx.headings(m.start)
-        m.category = categories.classify(contexts)
+        m.category = categories.classify(contexts, votes=seen_votes)
         iid, cat = catalogue_match(m.indicator, m.unit.family, m.category)
         m.indicator_id = iid
         if m.category == "other" and cat:
@@ -587,11 +625,11 @@ def _kind(text, m, ctx, kinds, ws, earlier):
     in_plan = ctx.in_plan(m.start)
 
     def last(words):
-        return max((m.end() for m in _alternation(tuple(words)).finditer(window)), default=-1)
+        return max((m.end() for m in words.rx.finditer(window)), default=-1)
 
     strong, actual = last(kinds["strong_actual"]), last(kinds["actual"])
     verb = last(kinds["plan_verbs"])
-    noun = max((mm.end() for mm in _alternation(tuple(kinds["plan_nouns"])).finditer(window)
+    noun = max((mm.end() for mm in kinds["plan_nouns"].rx.finditer(window)
                 if not _starts(window, mm.end(), kinds["plan_noun_not_before"])), default=-1)
     if strong >= 0 and strong >= verb:
         return "actual"
@@ -604,7 +642,7 @@ def _kind(text, m, ctx, kinds, ws, earlier):
         m.extra["breakdown"] = True
         return prior[-1]   # a breakdown ("其中…任务5万亩, …3万亩") shares the kind of its total
     if actual >= 0:
-        if any(w in window[max(0, actual - 8):actual - 1] for w in kinds["plan_modal"]):
+        if kinds["plan_modal"].rx.search(window[max(0, actual - 8):actual - 1]):
             return "plan"
         if not in_plan:
             return "actual"

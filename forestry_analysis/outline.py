@@ -12,11 +12,8 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from .numbers import chinese_value
-
-from . import schema
 
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -96,17 +93,17 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Mark
     return items
 
 
-def outline_table(norm, report_id, body_start: int, body_end: int) -> pd.DataFrame:
+def outline_rows(norm, report_id, body_start: int, body_end: int) -> list[dict]:
     """One row per heading or enumerated item in the body (schema 'outline', original offsets)."""
     rows = []
     for it in find_markers(norm.text, body_start, body_end):
         s, e = norm.span(it.start, it.end)
         rows.append(dict(report_id=report_id, level=it.level, marker=it.marker, ordinal=it.ordinal,
                          heading=it.heading, start=s, end=e))
-    return schema.frame("outline", rows)
+    return rows
 
 
-def _cuts(norm, outline: pd.DataFrame, meta: dict) -> np.ndarray:
+def _cuts(norm, outline: list[dict], meta: dict) -> np.ndarray:
     """Sorted original offsets where a sentence starts."""
     text = norm.text
     cuts = [m.end() for m in SENTENCE_END.finditer(text)]
@@ -118,7 +115,7 @@ def _cuts(norm, outline: pd.DataFrame, meta: dict) -> np.ndarray:
     cuts += [b for b in bounds if b is not None]
     if norm._cuts:
         cuts = [norm.orig(c) for c in cuts]
-    cuts += outline["start"].astype("int64").tolist()
+    cuts += [r["start"] for r in outline]
     n = len(norm.original)
     return np.unique(np.clip(np.asarray([0, n] + cuts, dtype=np.int64), 0, n))
 
@@ -158,7 +155,7 @@ class _Parts:
         return "body"
 
 
-def sentence_table(norm, report_id, outline: pd.DataFrame, meta: dict) -> pd.DataFrame:
+def sentence_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
     """Sentences tiling the original text (schema 'sentences'), with part and outline path.
 
     Splits after 。!?; and newlines and before every outline marker; each sentence carries
@@ -166,9 +163,7 @@ def sentence_table(norm, report_id, outline: pd.DataFrame, meta: dict) -> pd.Dat
     ``text`` is exactly ``original[start:end]`` (trailing whitespace included).
     """
     original = norm.original
-    cols = [outline[c].tolist() for c in ("start", "end", "level", "heading", "marker")]
-    items = [dict(start=s, end=e, level=lv, heading=h, marker=mk) for s, e, lv, h, mk in zip(*cols)]
-    items.sort(key=lambda it: it["start"])  # stable, like sort_values(kind="stable")
+    items = sorted(outline, key=lambda it: it["start"])
     part = _Parts(meta, norm)
     rows, active, k = [], [], 0
     for sid, (s, e) in enumerate(_segments(original, _cuts(norm, outline, meta))):
@@ -188,10 +183,10 @@ def sentence_table(norm, report_id, outline: pd.DataFrame, meta: dict) -> pd.Dat
                          section=head[1], subsection=head[2],
                          path=" > ".join(it["marker"] for it in enclosing) or None,
                          text=seg, start=s, end=e))
-    return schema.frame("sentences", rows)
+    return rows
 
 
-def locate(sentences: pd.DataFrame, offset):
+def locate(sentences, offset):
     """Row position (iloc) of the sentence holding original ``offset`` (scalar or array)."""
     starts = sentences["start"].to_numpy(dtype=np.int64)
     pos = np.searchsorted(starts, np.asarray(offset), side="right") - 1

@@ -11,7 +11,6 @@ from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import schema
@@ -28,15 +27,13 @@ class _Context:
     def __init__(self, report: "Report"):
         norm = report.norm
         self.norm = norm
-        sents = report.sentences
-        self._starts = norm.to_norm_many(sents["start"].tolist())
-        self._ends = norm.to_norm_many(sents["end"].tolist())
-        self.s_start = np.array(self._starts, dtype=np.int64)
-        self.s_end = np.array(self._ends, dtype=np.int64)
-        ol = report.outline
-        self.outline = sorted(((s, e, int(lv), h) for s, e, lv, h in
-                               zip(norm.to_norm_many(ol["start"].tolist()), norm.to_norm_many(ol["end"].tolist()),
-                                   ol["level"].tolist(), ol["heading"].tolist())), key=lambda it: it[0])
+        sents = report._sentence_rows
+        self._starts = norm.to_norm_many([r["start"] for r in sents])
+        self._ends = norm.to_norm_many([r["end"] for r in sents])
+        ol = report._outline_rows
+        self.outline = sorted(((s, e, r["level"], r["heading"]) for s, e, r in
+                               zip(norm.to_norm_many([r["start"] for r in ol]),
+                                   norm.to_norm_many([r["end"] for r in ol]), ol)), key=lambda it: it[0])
         # For each item (by start), the items open at its start: the candidates that can
         # enclose a later position, so ``headings`` is a bisect instead of a scan of the outline.
         self._ol_starts = [it[0] for it in self.outline]
@@ -47,10 +44,8 @@ class _Context:
         meta = report.meta
         self.body = (meta.get("body_start", 0), meta.get("body_end", len(norm.text)))
         self.title = meta.get("title") or ""
-        tasks = report.tasks
-        planned = [(s, e) for s, e, st in zip(tasks["start"].tolist(), tasks["end"].tolist(),
-                                              tasks["status"].tolist()) if st == "planned"]
-        self.plan_spans = sorted((norm.to_norm(int(s)), norm.to_norm(int(e))) for s, e in planned)
+        planned = [(r["start"], r["end"]) for r in report._task_rows if r["status"] == "planned"]
+        self.plan_spans = sorted((norm.to_norm(s), norm.to_norm(e)) for s, e in planned)
         self._plan_starts = [s for s, _ in self.plan_spans]
         self._plan_reach = list(accumulate((e for _, e in self.plan_spans), max))  # max end so far
         self.plan_report = meta.get("report_kind") == "plan"
@@ -116,20 +111,21 @@ class Report:
                    warnings="; ".join(m.get("warnings") or []))
         return schema.frame("meta", [row])
 
+    # Stages pass plain row lists to each other; DataFrames are built only when asked for.
     @cached_property
-    def outline(self) -> pd.DataFrame:
-        from .outline import outline_table
-        return outline_table(self.norm, self.report_id, self.meta["body_start"], self.meta["body_end"])
+    def _outline_rows(self) -> list[dict]:
+        from .outline import outline_rows
+        return outline_rows(self.norm, self.report_id, self.meta["body_start"], self.meta["body_end"])
 
     @cached_property
-    def sentences(self) -> pd.DataFrame:
-        from .outline import sentence_table
-        return sentence_table(self.norm, self.report_id, self.outline, self.meta)
+    def _sentence_rows(self) -> list[dict]:
+        from .outline import sentence_rows
+        return sentence_rows(self.norm, self.report_id, self._outline_rows, self.meta)
 
     @cached_property
-    def tasks(self) -> pd.DataFrame:
-        from .tasks import task_table
-        return task_table(self.norm, self.report_id, self.outline, self.sentences, self.meta)
+    def _task_rows(self) -> list[dict]:
+        from .tasks import task_rows
+        return task_rows(self.norm, self.report_id, self._outline_rows, self.meta)
 
     @cached_property
     def _extracted(self):
@@ -137,29 +133,42 @@ class Report:
         return extract(self.norm.text, _Context(self))
 
     @cached_property
-    def metrics(self) -> pd.DataFrame:
-        """One row per quantity mention (see ``schema.TABLES['metrics']``)."""
+    def _metric_rows(self) -> list[dict]:
         from .metrics import catalogue_labels
         mentions, _ = self._extracted
-        norm, sents, labels = self.norm, self.sentences, catalogue_labels()
-        starts = sents["start"].to_numpy(dtype=np.int64)
-        # Plain lists, not ``sents.iloc[i]`` per mention (a pandas row lookup costs ~100 µs).
-        s_ids, s_sections = sents["sentence_id"].tolist(), sents["section"].tolist()
-        s_starts, s_ends = starts.tolist(), sents["end"].tolist()
+        norm, sents, labels = self.norm, self._sentence_rows, catalogue_labels()
+        starts = [r["start"] for r in sents]
         rows = []
         for m in mentions:
             s, e = norm.span(m.start, m.end)
-            sid = max(0, int(np.searchsorted(starts, s, side="right")) - 1) if len(starts) else None
+            sent = sents[max(0, bisect_right(starts, s) - 1)] if sents else None
             area = m.value * m.unit.to_mu if m.value is not None and m.unit.to_mu else None
             rows.append(dict(
                 report_id=self.report_id, start=s, end=e, raw=self.text[s:e], value=m.value, value_high=m.high,
                 unit=m.unit.base_unit, unit_written=m.unit_written, area_mu=area, approx=m.approx,
                 missing=m.missing, kind=m.kind, category=m.category, indicator=m.indicator or None,
                 indicator_id=m.indicator_id, indicator_label=labels.get(m.indicator_id, m.indicator or None),
-                section=None if sid is None else s_sections[sid],
-                sentence_id=None if sid is None else s_ids[sid],
-                sentence=None if sid is None else self.text[int(s_starts[sid]):int(s_ends[sid])].strip()))
-        return schema.frame("metrics", rows)
+                section=None if sent is None else sent["section"],
+                sentence_id=None if sent is None else sent["sentence_id"],
+                sentence=None if sent is None else sent["text"].strip()))
+        return rows
+
+    @cached_property
+    def outline(self) -> pd.DataFrame:
+        return schema.frame("outline", self._outline_rows)
+
+    @cached_property
+    def sentences(self) -> pd.DataFrame:
+        return schema.frame("sentences", self._sentence_rows)
+
+    @cached_property
+    def tasks(self) -> pd.DataFrame:
+        return schema.frame("tasks", self._task_rows)
+
+    @cached_property
+    def metrics(self) -> pd.DataFrame:
+        """One row per quantity mention (see ``schema.TABLES['metrics']``)."""
+        return schema.frame("metrics", self._metric_rows)
 
     @cached_property
     def numbers(self) -> pd.DataFrame:
@@ -173,8 +182,8 @@ class Report:
 
     @cached_property
     def completion(self) -> pd.DataFrame:
-        from .completion import completion_table
-        return completion_table(self)
+        from .completion import pair_in_report
+        return schema.frame("completion", pair_in_report(self.text, self._metric_rows, self.report_id))
 
     @cached_property
     def quality(self) -> pd.DataFrame:

@@ -7,19 +7,14 @@ only its items. Sections about problems and difficulties hold no tasks; items un
 """
 from __future__ import annotations
 
-import pandas as pd
-
-from . import schema
 from .categories import classify
 from .meta import is_plan_heading, is_problem_heading
 from .normalize import Normalized
 
 
-def _tree(outline: pd.DataFrame) -> list[dict]:
-    """Outline rows in order, each with its enclosing rows (``parents``) and a ``leaf`` flag."""
-    names = list(outline.columns)
-    rows = [dict(zip(names, vals)) for vals in zip(*(outline[c].tolist() for c in names))]
-    rows.sort(key=lambda r: r["start"])  # stable, like sort_values(kind="stable")
+def _tree(outline: list[dict]) -> list[dict]:
+    """Outline rows in order, each (a copy) with its enclosing rows (``parents``) and a ``leaf`` flag."""
+    rows = sorted((dict(r) for r in outline), key=lambda r: r["start"])
     stack: list[dict] = []
     for r in rows:
         while stack and stack[-1]["end"] <= r["start"]:
@@ -42,12 +37,11 @@ def _content(original: str, r: dict) -> tuple[int, int]:
     return s, e
 
 
-def task_table(norm, report_id, outline: pd.DataFrame, sentences: pd.DataFrame, meta: dict) -> pd.DataFrame:
+def task_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
     """One row per work item (schema 'tasks'), with status and category.
 
     ``text`` is ``original[start:end]``: the whole item without its marker (the marker is in
-    ``item`` for enumerated items). ``sentences`` is unused; it keeps the signature uniform
-    with the other table builders.
+    ``item`` for enumerated items).
     """
     original = norm.original
     plan_report = meta.get("report_kind") == "plan"
@@ -66,4 +60,4 @@ def task_table(norm, report_id, outline: pd.DataFrame, sentences: pd.DataFrame, 
             status="planned" if planned else "done",
             category=classify([(Normalized(text).text, 3), (heads[2] or "", 2), (heads[1] or "", 1)]),
             start=s, end=e))
-    return schema.frame("tasks", rows)
+    return rows

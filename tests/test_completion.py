@@ -5,7 +5,6 @@ in both scripts; every row's offsets must point at the mentions in ``Report.text
 """
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import opencc
 import pandas as pd
@@ -13,7 +12,7 @@ import pytest
 
 import forestry_analysis as fa
 from forestry_analysis import schema
-from forestry_analysis.completion import completion_table, pair_in_report
+from forestry_analysis.completion import pair_in_report
 
 SEED = Path("data/samples/seed_banan_2020h1.txt")
 S2T = opencc.OpenCC("s2t").convert
@@ -246,9 +245,8 @@ def test_report_without_metrics_has_an_empty_completion_table():
     r = read("认真开展各项工作,切实加强森林资源保护。")
     assert r.metrics.empty
     assert r.completion.empty and list(r.completion.columns) == schema.columns("completion")
-    bare = SimpleNamespace(text="无", metrics=schema.frame("metrics"), report_id="x")
-    assert completion_table(bare).dtypes.equals(schema.frame("completion").dtypes)
-    assert pair_in_report("无", None, "x") == []
+    assert pair_in_report("无", schema.frame("metrics"), "x") == []
+    assert pair_in_report("无", [], "x") == pair_in_report("无", None, "x") == []
 
 
 def test_unrelated_rates_make_no_rows():

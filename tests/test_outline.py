@@ -8,7 +8,8 @@ import pytest
 
 from forestry_analysis.meta import extract_meta
 from forestry_analysis.normalize import Normalized
-from forestry_analysis.outline import find_markers, locate, outline_table, sentence_table
+from forestry_analysis import schema
+from forestry_analysis.outline import find_markers, locate, outline_rows, sentence_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = sorted((ROOT / "data" / "samples").glob("*.txt")) + sorted((ROOT / "tests" / "gold").glob("*.txt"))
@@ -21,8 +22,8 @@ FULL_WIDTH = ("某某县林业局２０２１年第一季度工作总结\n一、
 def tables(text: str):
     norm = Normalized(text)
     meta = extract_meta(norm)
-    outline = outline_table(norm, "r", meta["body_start"], meta["body_end"])
-    return norm, meta, outline, sentence_table(norm, "r", outline, meta)
+    outline = outline_rows(norm, "r", meta["body_start"], meta["body_end"])
+    return norm, meta, schema.frame("outline", outline), schema.frame("sentences", sentence_rows(norm, "r", outline, meta))
 
 
 def seed_text() -> str:
@@ -99,7 +100,7 @@ def test_full_width_markers_are_found_and_decimals_are_not():
 def test_nested_enumerations_in_traditional_text():
     norm = Normalized((ROOT / "data" / "samples" / "a09.txt").read_text(encoding="utf-8"))
     meta = extract_meta(norm)
-    outline = outline_table(norm, "a09", meta["body_start"], meta["body_end"])
+    outline = schema.frame("outline", outline_rows(norm, "a09", meta["body_start"], meta["body_end"]))
     assert outline["level"].tolist() == [1, 3, 3, 3, 3, 3, 1, 1, 1, 1, 3]
     two = outline[outline["marker"] == "2、"].iloc[0]
     assert two["end"] == outline[outline["marker"] == "二、"].iloc[0]["start"]

@@ -6,8 +6,9 @@ import pytest
 
 from forestry_analysis.meta import extract_meta
 from forestry_analysis.normalize import Normalized
-from forestry_analysis.outline import outline_table, sentence_table
-from forestry_analysis.tasks import task_table
+from forestry_analysis import schema
+from forestry_analysis.outline import outline_rows
+from forestry_analysis.tasks import task_rows
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -15,8 +16,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 def tasks_of(text: str):
     norm = Normalized(text)
     meta = extract_meta(norm)
-    outline = outline_table(norm, "r", meta["body_start"], meta["body_end"])
-    return task_table(norm, "r", outline, sentence_table(norm, "r", outline, meta), meta)
+    outline = outline_rows(norm, "r", meta["body_start"], meta["body_end"])
+    return schema.frame("tasks", task_rows(norm, "r", outline, meta))
 
 
 def sample(name: str) -> str:
