@@ -158,12 +158,14 @@ def _pair_group(members, simple, report_id, used):
     return rows
 
 
-def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_id: str) -> list[dict]:
+def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_id: str,
+                   simple: str | None = None) -> list[dict]:
     """Completion rows (schema 'completion') for one report's metrics, given as the metrics
-    table or its rows (offsets into ``text``)."""
+    table or its rows (offsets into ``text``). ``simple``: a simplified copy of ``text`` with
+    the same offsets, when the caller has one."""
     if metrics is None or len(metrics) == 0:
         return []
-    simple = to_simplified(text)    # same length as text: offsets carry over
+    simple = simple if simple is not None and len(simple) == len(text) else to_simplified(text)
     ends = np.array([m.end() for m in _GROUP_END.finditer(simple)], dtype=np.int64)
     recs = schema.records(metrics) if isinstance(metrics, pd.DataFrame) else [dict(r) for r in metrics]
     groups: dict[int, list[dict]] = {}

@@ -42,6 +42,9 @@ _BREAKDOWN = _any_of(_PHRASES["kind"]["breakdown"], head=r"\s*")
 _BASE = re.compile(r"\(.*\)$")
 _PLAN_NOUN_HEAD = re.compile(_IND["plan_head_pattern"])
 _PLAN_NOUN_TAIL = re.compile(_IND["plan_tail_pattern"])
+_GROUP_END = re.compile("[。!?\n]")
+_REFERENCE = re.compile(r"\s*(占|较|比|相比|相当于)")   # a quantity compared with, not reported
+_OF_TOTAL = re.compile(r"\s*(占|为|达|完成)")           # a rate of the quantity before it
 
 
 @dataclass
@@ -148,6 +151,15 @@ def _region_reason(spans, s, e):
             return why
         i -= 1
     return None
+
+
+@lru_cache(maxsize=1)
+def _lost_lexicon():
+    """What may not stand before a lost number, and the scale words and strong units to look for."""
+    nm = _rules()[0]["not_metric"]
+    blockers = frozenset(nm["lost_blockers"]) | frozenset(CN_DIGITS) | frozenset("xX×*?")
+    strong = sorted((s for s, u in units().items() if u.strong), key=len, reverse=True)
+    return blockers, re.compile("(?P<scale>万|亿)|(?P<unit>" + "|".join(map(re.escape, strong)) + ")")
 
 
 class _Extractor:
@@ -397,9 +409,7 @@ class _Extractor:
         t, nm = self.t, self.rules["not_metric"]
         taken = sorted((m.start, m.end) for m in self.mentions)
         taken_starts = [a for a, _ in taken]
-        blockers = set(nm["lost_blockers"]) | set(CN_DIGITS) | set("xX×*?")
-        strong = sorted((s for s, u in units().items() if u.strong), key=len, reverse=True)
-        rx = re.compile("(?P<scale>万|亿)|(?P<unit>" + "|".join(map(re.escape, strong)) + ")")
+        blockers, rx = _lost_lexicon()
         pos = 0
         while True:
             m = rx.search(t, pos)
@@ -535,6 +545,7 @@ def annotate(text: str, ms: list[Mention], ctx):
     prev_in_sentence: dict[int, list[Mention]] = {}
     seen_votes: dict[str, dict] = {}   # sentences and headings recur from mention to mention
     starts = [m.start for m in ms]
+    group_ends = [g.start() for g in _GROUP_END.finditer(text)]
     for idx, m in enumerate(ms):
         sid, s_start, s_end = ctx.sentence(m.start)
         earlier = prev_in_sentence.setdefault(sid, [])
@@ -575,23 +586,23 @@ def annotate(text: str, ms: list[Mention], ctx):
                 pick = group[min(len(rates_here), len(group) - 1)]
                 ind = f"{_BASE.sub('', pick.indicator)}({_clean(clause.replace('分别', ''))})"
                 m.extra["rate_of"] = pick
-            elif re.match(r"\s*(占|为|达|完成)", text[cs:m.start]) and actuals:
+            elif _OF_TOTAL.match(text, cs, m.start) and actuals:
                 ind = f"{_BASE.sub('', actuals[-1].indicator)}({ind})"
                 m.extra["rate_of"] = actuals[-1]
         if not ind and earlier:
             ind = earlier[-1].indicator
         m.indicator = ind
-        clause = text[_window_start(text, m.start, _CLAUSE_END, s_start):m.start]
-        m.extra["reference"] = bool(re.match(r"\s*(占|较|比|相比|相当于)", clause))
+        cs = _window_start(text, m.start, _CLAUSE_END, s_start)
+        m.extra["reference"] = bool(_REFERENCE.match(text, cs, m.start))
         # Kind.
         if m.unit.family in ("percent", "ratio") or m.unit.surface in kinds["rate_units"]:
             m.kind = "rate"
         else:
-            g = max(text.rfind(c, 0, m.start) for c in "。!?\n") + 1
+            k = bisect_left(group_ends, m.start)
+            g = group_ends[k - 1] + 1 if k else 0     # after the last 。!?\n before the number
             group = [p for p in ms[bisect_left(starts, g):idx] if not p.extra.get("reference")]
-            m.kind = _kind(text, m, ctx, kinds, max(floor, _window_start(text, m.start, _CLAUSE_END, g)), group)
+            m.kind = _kind(text, m, ctx, kinds, max(floor, cs, g), group)   # the clause, not before g
         # Category: innermost context first.
-        cs = _window_start(text, m.start, _CLAUSE_END, s_start)
         contexts = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[s_start:s_end], 1.5)] + ctx.headings(m.start)
         m.category = categories.classify(contexts, votes=seen_votes)
         iid, cat = catalogue_match(m.indicator, m.unit.family, m.category)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -62,8 +63,12 @@ def _context(text: str, i: int, lo: int) -> str | None:
     return "comma" if text[j - 1] == "," else None
 
 
-def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Marker]:
-    """Outline items between normalised ``start`` and ``end``, nested and with their ends."""
+@lru_cache(maxsize=4)
+def find_markers(text: str, start: int = 0, end: int | None = None) -> tuple[Marker, ...]:
+    """Outline items between normalised ``start`` and ``end``, nested and with their ends.
+
+    Memoised: the report kind (in ``meta``) and the outline both read the body's items.
+    The items are shared, so callers must not change them."""
     end = len(text) if end is None else end
     items: list[Marker] = []
     stack: list[Marker] = []
@@ -90,7 +95,7 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> list[Mark
                     break
         stack.append(item)
         items.append(item)
-    return items
+    return tuple(items)
 
 
 def outline_rows(norm, report_id, body_start: int, body_end: int) -> list[dict]:

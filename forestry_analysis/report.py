@@ -183,7 +183,8 @@ class Report:
     @cached_property
     def completion(self) -> pd.DataFrame:
         from .completion import pair_in_report
-        return schema.frame("completion", pair_in_report(self.text, self._metric_rows, self.report_id))
+        simple = self.norm.text if self.norm.aligned else None
+        return schema.frame("completion", pair_in_report(self.text, self._metric_rows, self.report_id, simple))
 
     @cached_property
     def quality(self) -> pd.DataFrame:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from .categories import classify
 from .meta import is_plan_heading, is_problem_heading
-from .normalize import Normalized
 
 
 def _tree(outline: list[dict]) -> list[dict]:
@@ -45,6 +44,7 @@ def task_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
     """
     original = norm.original
     plan_report = meta.get("report_kind") == "plan"
+    seen_votes: dict[str, dict] = {}   # headings recur from task to task
     rows = []
     for r in _tree(outline):
         chain = r["parents"] + [r]
@@ -58,6 +58,7 @@ def task_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
             report_id=report_id, section=heads[1], subsection=heads[2],
             item=r["marker"] if r["level"] == 3 else None, text=text,
             status="planned" if planned else "done",
-            category=classify([(Normalized(text).text, 3), (heads[2] or "", 2), (heads[1] or "", 1)]),
+            category=classify([(norm.text[norm.to_norm(s):norm.to_norm(e)], 3), (heads[2] or "", 2),
+                               (heads[1] or "", 1)], votes=seen_votes),
             start=s, end=e))
     return rows

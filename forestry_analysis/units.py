@@ -5,6 +5,7 @@ base unit and family, and areas to 亩 so that areas written in 公顷 or 平方
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,28 +38,26 @@ def scales() -> dict[str, float]:
     return {r["surface"]: float(r["factor"]) for r in lexicon_data.table("scales.csv")}
 
 
+def _alternation(surfaces) -> re.Pattern:
+    """Longest surface first; a surface ending in an ASCII letter or digit (hm2, m²) must not
+    run on into more letters or digits, and a shorter one is tried instead."""
+    def one(s):
+        return re.escape(s) + ("(?![A-Za-z0-9])" if s[-1].isascii() and s[-1].isalnum() else "")
+    return re.compile("|".join(one(s) for s in sorted(surfaces, key=len, reverse=True)))
+
+
 @lru_cache(maxsize=1)
-def _lengths():
-    return (sorted({len(s) for s in units()}, reverse=True),
-            sorted({len(s) for s in scales()}, reverse=True))
-
-
-def _longest(text: str, pos: int, table: dict, lengths) -> str | None:
-    for n in lengths:
-        s = text[pos:pos + n]
-        nxt = text[pos + n:pos + n + 1]
-        if len(s) == n and s in table and not (s[-1].isalnum() and s[-1].isascii() and nxt.isascii() and nxt.isalnum()):
-            return s   # an ASCII unit (hm2, m²) must not run on into more letters or digits
-    return None
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    return _alternation(units()), _alternation(scales())
 
 
 def match_unit(text: str, pos: int) -> Unit | None:
     """The longest unit written at ``text[pos:]``, or None."""
-    s = _longest(text, pos, units(), _lengths()[0])
-    return units()[s] if s else None
+    m = _patterns()[0].match(text, pos)
+    return units()[m.group()] if m else None
 
 
 def match_scale(text: str, pos: int) -> tuple[str, float] | None:
     """The longest scale word (万, 亿, 千万 …) at ``text[pos:]`` that a unit could follow."""
-    s = _longest(text, pos, scales(), _lengths()[1])
-    return (s, scales()[s]) if s else None
+    m = _patterns()[1].match(text, pos)
+    return (m.group(), scales()[m.group()]) if m else None
