@@ -147,8 +147,14 @@ def frame(table: str, rows=None) -> pd.DataFrame:
     if isinstance(rows, pd.DataFrame):
         return rows.reindex(columns=[f.name for f in fields]).astype({f.name: f.dtype for f in fields})
     rows = rows or []
-    arrays = [_column([r.get(f.name) for r in rows], f.dtype) for f in fields]
+    arrays = [build([r.get(name) for r in rows]) for name, build in _builders(table)]
     return _assemble(arrays, _column_index(table), len(rows))
+
+
+@lru_cache(maxsize=None)
+def _builders(table: str) -> tuple:
+    """(column name, function from Python values to its typed array) for each field."""
+    return tuple((f.name, _builder(f.dtype)) for f in TABLES[table])
 
 
 @lru_cache(maxsize=None)
@@ -178,48 +184,50 @@ def _isna(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
 
+def _builder(dtype):
+    """A function from Python values to a typed array, built through the extension-array
+    interface rather than the generic inference of ``pd.array`` (tables are built once per
+    report, thousands of times). The fast paths let numpy convert a whole list at once;
+    ``pd.NA`` in a list takes the element-wise path."""
+    if isinstance(dtype, pd.CategoricalDtype):
+        index = {c: i for i, c in enumerate(dtype.categories)}
+
+        def categorical(values):
+            try:
+                codes = np.array([-1 if v is None else index[v] for v in values], dtype=np.int16)
+            except (KeyError, TypeError):
+                codes = np.array([-1 if _isna(v) else index[v] for v in values], dtype=np.int16)
+            return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+        return categorical
+    if isinstance(dtype, str) and dtype in _NULLABLE:
+        np_type, cls = _NULLABLE[dtype]
+
+        def nullable(values):
+            if np_type is np.int64:
+                try:
+                    return cls(np.array(values, dtype=np.int64), np.zeros(len(values), dtype=bool))
+                except (TypeError, ValueError):
+                    pass   # a missing value: through float (None → NaN) below
+            try:
+                as_float = np.array(values, dtype=np.float64)
+            except (TypeError, ValueError):
+                mask = np.array([_isna(v) for v in values], dtype=bool)
+                return cls(np.array([0 if m else v for v, m in zip(values, mask)], dtype=np_type), mask)
+            mask = np.isnan(as_float)
+            if np_type is np.float64:
+                return cls(as_float, mask)
+            if np_type is np.bool_:
+                return cls(as_float != 0, mask)
+            return cls(np.array([0 if m else v for v, m in zip(values, mask)], dtype=np.int64), mask)
+        return nullable
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        array_type = dtype.construct_array_type()
+        return lambda values: array_type._from_sequence(values, dtype=dtype)
+    return lambda values: pd.array(values, dtype=dtype)
+
+
 _NULLABLE = {"Int64": (np.int64, pd.arrays.IntegerArray), "Float64": (np.float64, pd.arrays.FloatingArray),
              "boolean": (np.bool_, pd.arrays.BooleanArray)}
-
-
-def _column(values: list, dtype):
-    """A typed pandas array from Python values (None/NaN/NA → missing), built through the
-    extension-array interface rather than the generic inference of ``pd.array`` (tables are
-    built once per report, thousands of times). The fast paths let numpy convert the whole
-    list at once; ``pd.NA`` in a list takes the element-wise path."""
-    if isinstance(dtype, pd.CategoricalDtype):
-        index = _category_index(dtype)
-        try:
-            codes = np.array([-1 if v is None else index[v] for v in values], dtype=np.int16)
-        except (KeyError, TypeError):
-            codes = np.array([-1 if _isna(v) else index[v] for v in values], dtype=np.int16)
-        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
-    if dtype in _NULLABLE:
-        np_type, cls = _NULLABLE[dtype]
-        if np_type is np.int64:
-            try:
-                return cls(np.array(values, dtype=np.int64), np.zeros(len(values), dtype=bool))
-            except (TypeError, ValueError):
-                pass   # a missing value: through float (None → NaN) below
-        try:
-            as_float = np.array(values, dtype=np.float64)
-        except (TypeError, ValueError):
-            mask = np.array([_isna(v) for v in values], dtype=bool)
-            return cls(np.array([0 if m else v for v, m in zip(values, mask)], dtype=np_type), mask)
-        mask = np.isnan(as_float)
-        if np_type is np.float64:
-            return cls(as_float, mask)
-        if np_type is np.bool_:
-            return cls(as_float != 0, mask)
-        return cls(np.array([0 if m else v for v, m in zip(values, mask)], dtype=np.int64), mask)
-    if isinstance(dtype, pd.api.extensions.ExtensionDtype):
-        return dtype.construct_array_type()._from_sequence(values, dtype=dtype)
-    return pd.array(values, dtype=dtype)
-
-
-@lru_cache(maxsize=None)
-def _category_index(dtype: pd.CategoricalDtype) -> dict:
-    return {c: i for i, c in enumerate(dtype.categories)}
 
 
 def records(df: pd.DataFrame) -> list[dict]:
