@@ -121,13 +121,17 @@ def _names(name: str) -> list[str]:
     return [f.name for f in schema.TABLES[name]]
 
 
-def _list_column(df: pd.DataFrame, name: str) -> pa.Array:
+def _list_column(table: pd.DataFrame | list[dict], name: str) -> pa.Array:
+    """One report's table (a DataFrame, or its rows as dicts) as a one-element list<struct>."""
     typ = _struct_type(name)
-    names = _names(name)
-    df = df if df.columns.tolist() == names else df[names]
-    children = [_to_arrow(arr, f.type) for arr, f in zip(_columns(df), typ)]
-    struct = pa.StructArray.from_arrays(children, fields=list(typ))
-    return pa.ListArray.from_arrays(pa.array([0, len(df)], pa.int32()), struct)
+    if isinstance(table, pd.DataFrame):
+        names = _names(name)
+        df = table if table.columns.tolist() == names else table[names]
+        children = [_to_arrow(arr, f.type) for arr, f in zip(_columns(df), typ)]
+        struct = pa.StructArray.from_arrays(children, fields=list(typ))
+    else:   # Arrow converts dict rows in one pass; NaN counts as missing, as in schema.frame
+        struct = pa.array(table, type=typ, from_pandas=True)
+    return pa.ListArray.from_arrays(pa.array([0, len(table)], pa.int32()), struct)
 
 
 def _entry(index: int, path, *, report_id=None, fingerprint=None, error=None, tables=None) -> pa.Table:
@@ -156,7 +160,7 @@ def _analyse(index: int, path) -> tuple[pa.Table, str | None]:
     """Read and analyse one file: (entry, text or None); never raises."""
     try:
         r = read_report(path)
-        tables = {"meta": r.meta_table, **{name: getattr(r, name) for name in TABLES}}
+        tables = {name: r.rows(name) for name in ALL_TABLES}   # no per-report DataFrames
         return _entry(index, path, report_id=r.report_id, fingerprint=fingerprint(r), tables=tables), r.text
     except ReportReadError as exc:
         return _entry(index, path, error=exc.reason), None

@@ -103,15 +103,15 @@ class Report:
         from .meta import extract_meta
         return extract_meta(self.norm, self.path)
 
+    # Stages pass plain row lists to each other; DataFrames are built only when asked for.
     @cached_property
-    def meta_table(self) -> pd.DataFrame:
+    def _meta_rows(self) -> list[dict]:
         m = self.meta
         row = {k: m.get(k) for k in schema.columns("meta")}
         row.update(report_id=self.report_id, path=str(self.path) if self.path else None,
                    warnings="; ".join(m.get("warnings") or []))
-        return schema.frame("meta", [row])
+        return [row]
 
-    # Stages pass plain row lists to each other; DataFrames are built only when asked for.
     @cached_property
     def _outline_rows(self) -> list[dict]:
         from .outline import outline_rows
@@ -154,6 +154,42 @@ class Report:
         return rows
 
     @cached_property
+    def _number_rows(self) -> list[dict]:
+        _, ledger = self._extracted
+        rows = []
+        for r in ledger:
+            s, e = self.norm.span(r["start"], r["end"])
+            rows.append(dict(r, report_id=self.report_id, start=s, end=e, raw=self.text[s:e]))
+        return rows
+
+    @cached_property
+    def _completion_rows(self) -> list[dict]:
+        from .completion import pair_in_report
+        simple = self.norm.text if self.norm.aligned else None
+        return pair_in_report(self.text, self._metric_rows, self.report_id, simple)
+
+    @cached_property
+    def _quality_rows(self) -> list[dict]:
+        from .quality import quality_rows
+        return quality_rows(self.report_id, self.meta, self._metric_rows, self._number_rows, self._completion_rows)
+
+    _ROWS = {"meta": "_meta_rows", "outline": "_outline_rows", "sentences": "_sentence_rows",
+             "tasks": "_task_rows", "metrics": "_metric_rows", "numbers": "_number_rows",
+             "completion": "_completion_rows", "quality": "_quality_rows"}
+
+    def rows(self, table: str) -> list[dict]:
+        """The rows of ``table`` as dicts (None for missing), in the schema's columns: what the
+        DataFrame properties are built from, for bulk export without pandas. Shared: do not
+        modify them."""
+        if table not in self._ROWS:
+            raise KeyError(f"no table {table!r}; one of {', '.join(self._ROWS)}")
+        return getattr(self, self._ROWS[table])
+
+    @cached_property
+    def meta_table(self) -> pd.DataFrame:
+        return schema.frame("meta", self._meta_rows)
+
+    @cached_property
     def outline(self) -> pd.DataFrame:
         return schema.frame("outline", self._outline_rows)
 
@@ -173,23 +209,15 @@ class Report:
     @cached_property
     def numbers(self) -> pd.DataFrame:
         """Ledger of every number-like token, with is_metric and the reason."""
-        _, ledger = self._extracted
-        rows = []
-        for r in ledger:
-            s, e = self.norm.span(r["start"], r["end"])
-            rows.append(dict(r, report_id=self.report_id, start=s, end=e, raw=self.text[s:e]))
-        return schema.frame("numbers", rows)
+        return schema.frame("numbers", self._number_rows)
 
     @cached_property
     def completion(self) -> pd.DataFrame:
-        from .completion import pair_in_report
-        simple = self.norm.text if self.norm.aligned else None
-        return schema.frame("completion", pair_in_report(self.text, self._metric_rows, self.report_id, simple))
+        return schema.frame("completion", self._completion_rows)
 
     @cached_property
     def quality(self) -> pd.DataFrame:
-        from .quality import quality_table
-        return quality_table(self)
+        return schema.frame("quality", self._quality_rows)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name (for export)."""

@@ -50,3 +50,15 @@ def test_an_unknown_category_is_an_error_not_a_silent_na():
 def test_no_rows_give_the_typed_empty_table():
     df = schema.frame("completion")
     assert df.empty and df.dtypes.tolist() == [f.dtype for f in schema.TABLES["completion"]]
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_report_rows_are_its_tables_as_dicts(seed, name):
+    table = "meta" if name == "meta_table" else name
+    rows = seed.rows(table)
+    assert schema.records(getattr(seed, name)) == [{c: r.get(c) for c in schema.columns(table)} for r in rows]
+
+
+def test_rows_of_an_unknown_table_name_the_known_ones(seed):
+    with pytest.raises(KeyError, match="metrics"):
+        seed.rows("metric")
