@@ -47,7 +47,7 @@ _REFERENCE = re.compile(r"\s*(占|较|比|相比|相当于)")   # a quantity com
 _OF_TOTAL = re.compile(r"\s*(占|为|达|完成)")           # a rate of the quantity before it
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     start: int                 # normalised offsets
     end: int

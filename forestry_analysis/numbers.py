@@ -33,7 +33,7 @@ _GROUPING = re.compile(r"[,\s\u2009\u202f]")
 _APPROX_RANGE = re.compile(rf"([{_CN_DIGIT1}])([{_CN_DIGIT1}])([十百千万]+)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     start: int
     end: int

@@ -33,7 +33,7 @@ _HEAD_END = re.compile(_TERM + r"|\n")
 _STOPS = "。!?;:"
 
 
-@dataclass
+@dataclass(slots=True)
 class Marker:
     """One outline item in normalised offsets (``end`` set when a later item closes it)."""
     level: int

@@ -12,7 +12,7 @@ from functools import lru_cache
 from . import lexicon_data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     surface: str
     base_unit: str
