@@ -120,7 +120,19 @@ def _pair_group(members, simple, report_id, used):
         return [r for r in members if r["kind"] == "actual" and r["start"] < pos and r["_i"] not in used
                 and not _in_parens(simple, r["end"], pos)]
 
-    rows = []
+    def again(rt):
+        """The actual of an earlier pair in the sentence when this rate compares it with
+        another plan: "完成X,为年度任务A的B倍,占总任务C的D%" (X against A, then X against C)."""
+        prior = [r for r in members if r["kind"] == "actual" and r["start"] < rt["start"]
+                 and not _in_parens(simple, r["end"], rt["start"])]
+        a = prior[-1] if prior else None
+        if a is None or a["_i"] not in paired:
+            return None
+        plan_between = any(p["kind"] == "plan" and p["_i"] not in used and _same_unit(p, a)
+                           and paired[a["_i"]] <= p["start"] < rt["start"] for p in members)
+        return a if plan_between else None
+
+    rows, paired = [], {}   # paired: actual → end of the rate it was paired with
     rates = [r for r in members if r["kind"] == "rate" and r["unit"] in _RATE_PER and
              any(w in (r["indicator"] or "") + before_text(r) for w in _COMPLETION_WORDS)]
     # "完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%": the n rates go to the last n actuals.
@@ -138,6 +150,8 @@ def _pair_group(members, simple, report_id, used):
         # The plan: after the actual ("完成X,占计划Y的Z%") or before it ("下达任务Y,已完成X,完成率Z%"),
         # never before an earlier actual.
         floor = acts[-2]["start"] if len(acts) > 1 else -1
+        if actual is None and (actual := again(rt)) is not None:
+            floor = paired[actual["_i"]]
         plans = [r for r in members if r["kind"] == "plan" and floor < r["start"] < rt["start"] and
                  r["_i"] not in used and (actual is None or _same_unit(r, actual))]
         after = [r for r in plans if actual is None or r["start"] > actual["start"]]
@@ -147,6 +161,8 @@ def _pair_group(members, simple, report_id, used):
         else:
             basis = "same sentence" if actual is not None and plan is not None else "rate stated"
             rows.append(_row(report_id, actual, plan, rt, basis))
+            if actual is not None and plan is not None:
+                paired[actual["_i"]] = rt["end"]
         used.update(x["_i"] for x in (actual, plan, rt) if x is not None)
     # No rate: an actual and a plan of the same unit ("下达任务16.4万亩,…已完成9万亩").
     acts = [r for r in members if r["kind"] == "actual" and r["_i"] not in used]

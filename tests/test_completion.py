@@ -132,6 +132,26 @@ def test_respectively_gives_each_actual_its_own_rate(script):
 
 
 @SCRIPTS
+def test_one_actual_against_two_plans_in_one_sentence(script):
+    r = read("全县完成植树造林12000亩,为年度任务8000亩的1.5倍,占三年总任务20000亩的60%。", script=script)
+    rows = r.completion.to_dict("records")
+    assert [(x["actual"], x["plan"]) for x in rows] == [(12000, 8000), (12000, 20000)]
+    assert [x["rate"] for x in rows] == [pytest.approx(1.5), pytest.approx(0.6)]
+    assert all(x["consistent"] for x in rows) and {x["basis"] for x in rows} == {"same sentence"}
+    assert [[digits(r, x, s) for s in ("actual", "plan", "rate")] for x in rows] == [
+        ["12000", "8000", "1.5"], ["12000", "20000", "60"]]
+    assert_offsets(r)
+
+
+@SCRIPTS
+def test_a_second_rate_with_no_plan_of_its_own_does_not_reuse_the_actual(script):
+    r = read("完成造林1000亩,占年度计划2000亩的50%,完成率50%。", script=script)
+    rows = r.completion.to_dict("records")
+    assert (rows[0]["actual"], rows[0]["plan"]) == (1000, 2000)
+    assert len(rows) == 2 and pd.isna(rows[1]["actual"]) and pd.isna(rows[1]["plan"])
+
+
+@SCRIPTS
 def test_rate_of_annual_plan_after_an_actual(script):
     r = read("截至6月底,全县完成造林2.5万亩,完成年度计划的50.3%。", script=script)
     row = only_row(r)
