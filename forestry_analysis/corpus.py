@@ -117,6 +117,13 @@ def _columns(df: pd.DataFrame):
 
 
 @lru_cache(maxsize=None)
+def _category_values(name: str) -> tuple:
+    """(column, allowed values and None) of each categorical column of a table."""
+    return tuple((f.name, frozenset(f.dtype.categories) | {None}) for f in schema.TABLES[name]
+                 if isinstance(f.dtype, pd.CategoricalDtype))
+
+
+@lru_cache(maxsize=None)
 def _names(name: str) -> list[str]:
     return [f.name for f in schema.TABLES[name]]
 
@@ -130,6 +137,10 @@ def _list_column(table: pd.DataFrame | list[dict], name: str) -> pa.Array:
         children = [_to_arrow(arr, f.type) for arr, f in zip(_columns(df), typ)]
         struct = pa.StructArray.from_arrays(children, fields=list(typ))
     else:   # Arrow converts dict rows in one pass; NaN counts as missing, as in schema.frame
+        for col, allowed in _category_values(name):
+            if not {r.get(col) for r in table} <= allowed:   # as strict as schema.frame
+                bad = sorted(str(v) for v in {r.get(col) for r in table} - allowed)
+                raise ValueError(f"{name}.{col}: not a category: {', '.join(bad)}")
         struct = pa.array(table, type=typ, from_pandas=True)
     return pa.ListArray.from_arrays(pa.array([0, len(table)], pa.int32()), struct)
 
@@ -413,6 +424,13 @@ def _expected_columns(name: str) -> list[str]:
 # -- collecting files -----------------------------------------------------------------
 
 
+def _real(path) -> str:
+    try:
+        return os.path.realpath(path)
+    except (OSError, RuntimeError, ValueError):
+        return str(path)
+
+
 def _collect(sources) -> tuple[list[Path], list[dict]]:
     """Report files under ``sources`` (sorted, each real file once) and the folders that
     could not be listed. Linked folders are followed once: a link loop ends, never hangs."""
@@ -439,17 +457,14 @@ def _collect(sources) -> tuple[list[Path], list[dict]]:
                 continue
             visited.add((st.st_dev, st.st_ino))
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            real_root = _real(root)
             for name in sorted(names):
                 p = Path(root) / name
                 if p.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith((".", "~$")):
-                    files.append(p)
+                    # the real path: the folder's, resolved once, unless the file is a link
+                    files.append((p, _real(p) if os.path.islink(p) else os.path.join(real_root, name)))
     out, seen = [], set()
-    for f in files:
-        try:
-            st = os.stat(f)      # the real file, whatever links lead to it
-            key = (st.st_dev, st.st_ino)
-        except (OSError, ValueError):
-            key = str(f)
+    for f, key in ((f, _real(f)) if isinstance(f, Path) else f for f in files):
         if key not in seen:
             seen.add(key)
             out.append(f)

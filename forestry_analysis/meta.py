@@ -13,7 +13,7 @@ from pathlib import PurePath
 from . import lexicon_data
 from .normalize import Normalized
 from .numbers import chinese_value
-from .outline import find_markers
+from .outline import body_markers, find_markers
 
 _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DATE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4}|(?:1|2|19|20|201|202)?[xX×*]{1,4})\s*年\s*"
@@ -220,13 +220,13 @@ def _period(title: str, opening: str):
     return words[m.group()] if m else None
 
 
-def _kind(title: str, text: str, lo: int, hi: int) -> str:
+def _kind(title: str, norm, lo: int, hi: int) -> str:
     lex = _lex()
     title = title or ""
     plan_title = bool(lex["plan"].search(title))
     if plan_title and not lex["summary"].search(title):
         return "plan"
-    if plan_title or any(it.level < 3 and is_plan_heading(it.heading) for it in find_markers(text, lo, hi)):
+    if plan_title or any(it.level < 3 and is_plan_heading(it.heading) for it in body_markers(norm, lo, hi)):
         return "both"
     return "summary"
 
@@ -297,6 +297,6 @@ def extract_meta(norm, path=None) -> dict:
     if org is None:
         org, region = _org(opening)
     return dict(title=title, org=org, region=region, year=year, period=_period(title, opening),
-                date=sig[2] if sig else None, report_kind=_kind(title, text, body_start, body_end),
+                date=sig[2] if sig else None, report_kind=_kind(title, norm, body_start, body_end),
                 warnings=warnings, body_start=body_start, body_end=body_end,
                 title_span=title_span, signature_span=sig[0] if sig else None)

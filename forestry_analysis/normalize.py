@@ -58,10 +58,11 @@ def to_simplified(text: str) -> str:
 class Normalized:
     """Normalised text plus the map from its offsets to offsets in the original text."""
 
-    __slots__ = ("text", "original", "_cuts", "_shift", "_ends")
+    __slots__ = ("text", "original", "memo", "_cuts", "_shift", "_ends")
 
     def __init__(self, original: str):
         self.original = original
+        self.memo: dict = {}   # results derived from the text that several stages read
         # Deletions (pinyin glosses) are the only length change; record them as cut points.
         cuts, shift, pieces, last, removed, ends = [], [], [], 0, 0, []
         for m in _PINYIN.finditer(original):

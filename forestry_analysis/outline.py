@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -63,12 +62,8 @@ def _context(text: str, i: int, lo: int) -> str | None:
     return "comma" if text[j - 1] == "," else None
 
 
-@lru_cache(maxsize=4)
 def find_markers(text: str, start: int = 0, end: int | None = None) -> tuple[Marker, ...]:
-    """Outline items between normalised ``start`` and ``end``, nested and with their ends.
-
-    Memoised: the report kind (in ``meta``) and the outline both read the body's items.
-    The items are shared, so callers must not change them."""
+    """Outline items between normalised ``start`` and ``end``, nested and with their ends."""
     end = len(text) if end is None else end
     items: list[Marker] = []
     stack: list[Marker] = []
@@ -98,10 +93,19 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> tuple[Mar
     return tuple(items)
 
 
+def body_markers(norm, start: int, end: int) -> tuple[Marker, ...]:
+    """``find_markers`` of a report's body, found once per report: the report kind (in
+    ``meta``) and the outline both read them. Shared, so callers must not change them."""
+    key = ("markers", start, end)
+    if key not in norm.memo:
+        norm.memo[key] = find_markers(norm.text, start, end)
+    return norm.memo[key]
+
+
 def outline_rows(norm, report_id, body_start: int, body_end: int) -> list[dict]:
     """One row per heading or enumerated item in the body (schema 'outline', original offsets)."""
     rows = []
-    for it in find_markers(norm.text, body_start, body_end):
+    for it in body_markers(norm, body_start, body_end):
         s, e = norm.span(it.start, it.end)
         rows.append(dict(report_id=report_id, level=it.level, marker=it.marker, ordinal=it.ordinal,
                          heading=it.heading, start=s, end=e))

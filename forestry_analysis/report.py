@@ -159,7 +159,8 @@ class Report:
         rows = []
         for r in ledger:
             s, e = self.norm.span(r["start"], r["end"])
-            rows.append(dict(r, report_id=self.report_id, start=s, end=e, raw=self.text[s:e]))
+            rows.append(dict(report_id=self.report_id, start=s, end=e, raw=self.text[s:e], form=r["form"],
+                             value=r["value"], is_metric=r["is_metric"], reason=r["reason"]))
         return rows
 
     @cached_property

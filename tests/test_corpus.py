@@ -142,6 +142,17 @@ def test_a_folder_with_a_link_loop_does_not_hang(tmp_path):
     assert list(c.errors["path"]) == [str(folder / "self.txt")]
 
 
+def test_links_to_a_file_read_it_once_and_a_hard_link_is_a_listed_duplicate(tmp_path):
+    folder = tmp_path / "reports"
+    write(folder, "a01.txt", A01)
+    os.symlink(folder / "a01.txt", folder / "soft.txt")   # the same file: read once, not listed
+    os.link(folder / "a01.txt", folder / "hard.txt")      # another name: a duplicate, listed
+    c = read_corpus(folder, cache=False, workers=1)
+    assert list(c.meta["report_id"]) == ["a01"]
+    assert c.duplicates.to_dict("records") == [dict(path=str(folder / "hard.txt"), duplicate_of=str(folder / "a01.txt"))]
+    assert c.errors.empty
+
+
 def test_empty_folder_gives_empty_tables_with_the_schema(tmp_path):
     (tmp_path / "none").mkdir()
     c = read_corpus(tmp_path / "none", cache=False)
@@ -358,3 +369,14 @@ def test_load_one_and_assemble_still_work(tmp_path):
     c = corpus_mod.assemble(results)
     assert len(c) == 2 and len(c.duplicates) == 1 and len(c.errors) == 1
     assert (c.completion["basis"] == "another report").sum() == 1
+
+
+def test_a_row_outside_the_schema_makes_its_file_an_error_not_a_silent_na(tmp_path, monkeypatch):
+    import forestry_analysis.quality as quality
+    folder = tmp_path / "reports"
+    write(folder, "a01.txt", A01)
+    real = quality.quality_rows
+    monkeypatch.setattr(quality, "quality_rows",
+                        lambda *a: [dict(r, severity="fatal") for r in real(*a)] or [dict(severity="fatal")])
+    c = read_corpus(folder, cache=False, workers=1)
+    assert len(c) == 0 and "quality.severity: not a category: fatal" in c.errors["reason"].item()
