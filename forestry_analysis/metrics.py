@@ -43,7 +43,10 @@ _BASE = re.compile(r"\(.*\)$")
 _PLAN_NOUN_HEAD = re.compile(_IND["plan_head_pattern"])
 _PLAN_NOUN_TAIL = re.compile(_IND["plan_tail_pattern"])
 _GROUP_END = re.compile("[。!?\n]")
-_REFERENCE = re.compile(r"\s*(占|较|比|相比|相当于)")   # a quantity compared with, not reported
+_PUNCT = re.compile(r"[,;。!?:、()\s\d]")
+_BLANK = re.compile(r"(?<![A-Za-z0-9])(?:_+|[xX×*?]+)(?![A-Za-z0-9_])")   # a blank where a number goes
+# A quantity compared with, not reported: 占计划X的, 较上年, 为计划X的 (the plan it is measured against).
+_REFERENCE = re.compile(r"\s*(占|较|比|相比|相当于|为[^,;。]{0,4}?(?:计划|任务|目标))")
 _OF_TOTAL = re.compile(r"\s*(占|为|达|完成)")           # a rate of the quantity before it
 
 
@@ -239,6 +242,13 @@ class _Extractor:
             return "date" if t[tok.end] == "号" and t[max(0, tok.start - 1):tok.start] == "月" else "name"
         return None
 
+    def formulation_after(self, pos):
+        """A pesticide formulation named within a few characters after ``pos`` (20%吡虫啉可湿性粉剂)."""
+        nm = self.rules["not_metric"]
+        window = self.t[pos:pos + nm["formulation_window"] + max(map(len, nm["formulations"]))]
+        m = nm["formulations"].rx.search(window)
+        return m is not None and m.start() <= nm["formulation_window"] and not _PUNCT.search(window, 0, m.start())
+
     def line_start(self, pos):
         i = pos - 1
         while i >= 0 and self.t[i] in _SPACE:
@@ -252,6 +262,7 @@ class _Extractor:
             if tok.start < self.consumed:
                 continue
             self.take(tok, tokens[i + 1] if i + 1 < len(tokens) else None)
+        self.blanks()
         self.lost_units()
         self.mentions.sort(key=lambda m: m.start)
         return self
@@ -313,7 +324,8 @@ class _Extractor:
                 why = "idiom"
             elif tok.form == "chinese" and tok.raw in self.rules["chinese"]["ordinal_like"]:
                 why = "ordinal"
-            elif unit.family == "percent" and _starts(t, end, nm["concentration_after"]):
+            elif unit.family == "percent" and (_starts(t, end, nm["concentration_after"]) or
+                                               self.formulation_after(end)):
                 why = "concentration"
             elif not self.ctx.in_body(tok.start):
                 why = "boilerplate"
@@ -404,6 +416,24 @@ class _Extractor:
         self.mentions.append(Mention(s, end, value, unit, written, approx, missing, num_start, end, high=high))
 
     # -- lost numbers -----------------------------------------------------------------
+    def blanks(self):
+        """A template blank or a lone placeholder mark where the number should be: 造林____万亩,
+        成活率__%, 护林员X名, 投入x万元 (``XX0亩``, ``**8.4%`` … are number tokens already)."""
+        t = self.t
+        spans = sorted([(m.start, m.end) for m in self.mentions] + [(r["start"], r["end"]) for r in self.ledger])
+        starts = [a for a, _ in spans]
+        for b in _BLANK.finditer(t):
+            k = bisect_right(starts, b.start()) - 1
+            if k >= 0 and spans[k][1] > b.start() or k + 1 < len(spans) and spans[k + 1][0] < b.end():
+                continue
+            q = self.quantity_after(b.end())
+            if q is None or _region_reason(self.regions, b.start(), b.end()) or not self.ctx.in_body(b.start()):
+                continue
+            scale, factor, approx, unit, end = q
+            self.add(b.start(), end, None, unit, scale + unit.surface, approx, True, b.start())
+            self.ledger.append(dict(start=b.start(), end=b.end(), raw=b.group(), form="placeholder", value=None,
+                                    is_metric=True, reason="placeholder"))
+
     def lost_units(self):
         """Units whose number is lost: 完成营造林万亩, 占计划任务的%, 缴纳了亿一期, 防火公路公里."""
         t, nm = self.t, self.rules["not_metric"]
@@ -435,10 +465,11 @@ class _Extractor:
                     unit, written, end = units()["元"], "亿", m.end()
                 else:
                     written, end = m.group() + unit.surface, m.end() + len(unit.surface)
+                    if _modifies_noun(t, end):
+                        continue   # 万亩油茶基地: "ten-thousand-mu" describes the base, no number lost
             else:
                 unit, written, end = units()[m.group()], m.group(), m.end()
-                nxt = t[end:end + 1]
-                if nxt and nxt not in _PHRASE_END and nxt not in "的 " and not _starts(t, end, _ABOVE):
+                if _modifies_noun(t, end):
                     continue
             self.mentions.append(Mention(s, end, None, unit, written, False, True, s, end))
             self.ledger.append(dict(start=s, end=end, raw=t[s:end], form="unit_only", value=None,
@@ -600,7 +631,8 @@ def annotate(text: str, ms: list[Mention], ctx):
         else:
             k = bisect_left(group_ends, m.start)
             g = group_ends[k - 1] + 1 if k else 0     # after the last 。!?\n before the number
-            group = [p for p in ms[bisect_left(starts, g):idx] if not p.extra.get("reference")]
+            group = [p for p in ms[bisect_left(starts, g):idx]
+                     if not p.extra.get("reference") and not _aside(text, p.end, m.start)]
             m.kind = _kind(text, m, ctx, kinds, max(floor, cs, g), group)   # the clause, not before g
         # Category: innermost context first.
         contexts = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[s_start:s_end], 1.5)] + ctx.headings(m.start)
@@ -610,6 +642,27 @@ def annotate(text: str, ms: list[Mention], ctx):
         if m.category == "other" and cat:
             m.category = cat
         earlier.append(m)
+
+
+def _modifies_noun(text, end) -> bool:
+    """Whether a word goes on after a unit written without its number (万亩林场, 公里长廊):
+    the unit is part of a name or an attribute, not a lost quantity."""
+    nxt = text[end:end + 1]
+    return bool(nxt) and nxt not in _PHRASE_END and nxt not in "的 " and not _starts(text, end, _ABOVE)
+
+
+def _aside(text, end, start) -> bool:
+    """Whether a bracket that is open at ``end`` closes before ``start``: the quantity before
+    ``end`` was an aside ("完成1.5万亩(计划1.2万亩),其中…": 1.2万亩 is not the total)."""
+    depth = 0
+    for ch in text[end:start]:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
 
 
 def _subject(text, m, s_start, earlier):
