@@ -8,11 +8,13 @@ Pairs are found in this order, each recorded in ``basis``:
   "下达任务16.4万亩,…已完成9万亩"), with the stated rate when there is one;
 - ``rate stated``: an actual and a stated rate but no plan: the plan is derived (7个 at 70% → 10);
   "分别占年计划的110%和106%" gives each actual its own rate, in order; a rate alone is a row too;
-- ``plan stated elsewhere in the report``: a plan with the same indicator elsewhere (下一步 section)
-  checks a derived plan (basis stays ``rate stated``, the note says whether they agree) or
-  completes an actual whose rate was lost;
+- a plan with the same indicator stated elsewhere in the report (the 下一步 section restating the
+  annual target) confirms a derived plan when the stated rate agrees with it (the row then
+  points at that plan); when it disagrees it may be another period's or a sub-project's
+  plan, so the derived plan stays and the note names the other figure; when the rate was
+  lost or hidden, the note names the plan stated elsewhere and the rate stays NA;
 - ``another report`` (corpus only, ``corpus.pair_across_reports``): a plan in an earlier report.
-A lost side stays NA: a rate is never computed from a borrowed number. Rates are fractions
+A lost side stays NA: a rate is never computed from a number the sentence does not state. Rates are fractions
 (70% → 0.7, 950‰ → 0.95, 1.1倍 → 1.1). Keywords are matched on a simplified copy of the text,
 so traditional reports pair the same way; offsets always point into ``Report.text``.
 """
@@ -32,7 +34,6 @@ _GROUP_END = re.compile(r"[。!！\n]")   # not ?: "???万亩" is a placeholder
 # ("生物防治占比≥40%") or a coverage rate does not.
 _COMPLETION_WORDS = ("计划", "任务", "完成率", "目标")
 _RATE_PER = {"%": 100, "‰": 1000, "倍": 1}   # stated value / per = fraction
-_ELSEWHERE = "plan stated elsewhere in the report"
 
 
 def _num(v):
@@ -87,6 +88,10 @@ def _row(report_id, actual, plan, rate, basis, note=""):
         _derived=derived, _tolerance=None if rate is None else _tolerance(rate))
 
 
+def _join(note, more):
+    return f"{note}; {more}" if note else more
+
+
 def _same_unit(a, b):
     return a is not None and b is not None and a["unit"] == b["unit"]
 
@@ -114,7 +119,9 @@ def _in_parens(simple, end, start) -> bool:
 def _pair_group(members, simple, report_id, used):
     """Rows for the mentions of one sentence (``simple``: the text in simplified characters)."""
     def before_text(r):
-        return simple[max(0, r["start"] - 12):r["start"]]
+        """Up to 12 characters before a mention, within its clause."""
+        text = simple[max(0, r["start"] - 12):r["start"]]
+        return text[max(text.rfind(c) for c in ",;。,;") + 1:]
 
     def actuals_before(pos):
         return [r for r in members if r["kind"] == "actual" and r["start"] < pos and r["_i"] not in used
@@ -147,6 +154,11 @@ def _pair_group(members, simple, report_id, used):
             continue
         acts = actuals_before(rt["start"])
         actual = acts[-1] if acts else None
+        # "完成5000亩,其中人工造林3000亩,封山育林2000亩,占年度任务的125%": the rate is the total's.
+        q = simple.rfind("其中", acts[0]["end"] if acts else 0, rt["start"])
+        totals = [a for a in acts if a["end"] <= q]
+        if q >= 0 and totals and len(totals) < len(acts):
+            actual, acts = totals[-1], totals
         # The plan: after the actual ("完成X,占计划Y的Z%") or before it ("下达任务Y,已完成X,完成率Z%"),
         # never before an earlier actual.
         floor = acts[-2]["start"] if len(acts) > 1 else -1
@@ -164,10 +176,12 @@ def _pair_group(members, simple, report_id, used):
             if actual is not None and plan is not None:
                 paired[actual["_i"]] = rt["end"]
         used.update(x["_i"] for x in (actual, plan, rt) if x is not None)
-    # No rate: an actual and a plan of the same unit ("下达任务16.4万亩,…已完成9万亩").
+    # No rate: an actual and a plan of the same unit ("下达任务16.4万亩,…已完成9万亩"): the first
+    # actual after the plan, else the nearest before it ("总投资1500万元,计划投资800万元,已完成640万元").
     acts = [r for r in members if r["kind"] == "actual" and r["_i"] not in used]
     for p in (r for r in members if r["kind"] == "plan" and r["_i"] not in used):
-        a = next((a for a in acts if a["_i"] not in used and _same_unit(a, p)), None)
+        fits = [a for a in acts if a["_i"] not in used and _same_unit(a, p)]
+        a = next((a for a in fits if a["start"] > p["start"]), fits[-1] if fits else None)
         if a is not None:
             rows.append(_row(report_id, a, p, None, "same sentence"))
             used.update({a["_i"], p["_i"]})
@@ -193,8 +207,8 @@ def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_
     for members in groups.values():
         rows += _pair_group(members, simple, report_id, used)
 
-    # A plan stated elsewhere in the report (e.g. the 下一步 section) checks a derived plan or
-    # completes a pair whose rate was lost; the nearest in value when there are several.
+    # A plan stated elsewhere in the report (e.g. the 下一步 section): confirms a derived plan, or
+    # is named in the note (a rate lost, or a plan that disagrees); the nearest in value.
     plans = [r for r in recs if r["kind"] == "plan" and r["_i"] not in used and _key(r)]
     for row in rows:
         derived, stated = row["_derived"], row["stated_rate"]
@@ -205,16 +219,18 @@ def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_
             continue
         match = min(found, key=lambda p: abs(_num(p["value"]) - (row["plan"] or 0)))
         pv = _num(match["value"])
-        if derived:
-            agree = abs(row["actual"] / pv - stated) <= row["_tolerance"]
-            row.update(consistent=agree, note=f"derived plan {row['plan']:g} vs plan stated elsewhere "
-                                              f"{pv:g}: {'consistent' if agree else 'inconsistent'}")
+        where = f"plan stated elsewhere in the report: {pv:g} at {match['start']}–{match['end']}"
+        if not derived:
+            row["note"] = _join(row["note"], f"rate lost; {where} (not used: it may cover another period)")
+        elif abs(row["actual"] / pv - stated) <= row["_tolerance"]:
+            row.update(plan=pv, rate=row["actual"] / pv, plan_start=match["start"], plan_end=match["end"],
+                       plan_report_id=report_id, consistent=True,
+                       note=f"derived plan {row['plan']:g} agrees with the {where}")
+            used.add(match["_i"])
+            plans.remove(match)
         else:
-            row["basis"] = _ELSEWHERE
-        row.update(plan=pv, rate=row["actual"] / pv, plan_start=match["start"], plan_end=match["end"],
-                   plan_report_id=report_id)
-        used.add(match["_i"])
-        plans.remove(match)
+            row["note"] = _join(row["note"], f"derived plan {row['plan']:g} differs from the {where}: "
+                                             f"check which period each covers")
 
     for row in rows:
         row.pop("_derived", None)

@@ -103,7 +103,7 @@ TABLES: dict[str, list[Field]] = {
         Field("rate", "Float64", "完成率", "actual / plan as a fraction (0.7 for 70%)."),
         Field("stated_rate", "Float64", "报告完成率", "The fraction the report states; NA if none."),
         Field("consistent", "boolean", "一致", "Stated rate agrees with actual/plan within rounding."),
-        Field("basis", STR, "配对依据", "same sentence, rate stated, plan stated elsewhere in the report, another report."),
+        Field("basis", STR, "配对依据", "same sentence, rate stated, another report."),
         Field("actual_start", "Int64", "完成起", ""), Field("actual_end", "Int64", "完成止", ""),
         Field("plan_start", "Int64", "计划起", ""), Field("plan_end", "Int64", "计划止", ""),
         Field("rate_start", "Int64", "完成率起", ""), Field("rate_end", "Int64", "完成率止", ""),

@@ -152,6 +152,18 @@ def test_a_second_rate_with_no_plan_of_its_own_does_not_reuse_the_actual(script)
 
 
 @SCRIPTS
+@pytest.mark.parametrize("sentence, actual, plan, stated", [
+    ("项目总投资1500万元,今年计划投资800万元,已完成投资640万元。", 6400000, 8000000, None),
+    ("全县已完成14.8万亩,占应完成任务16.9万亩的87.6%。", 148000, 169000, 0.876),
+    ("完成造林5000亩,其中人工造林3000亩,封山育林2000亩,占年度任务的125%。", 5000, 4000, 1.25),
+])
+def test_the_right_actual_of_a_sentence(script, sentence, actual, plan, stated):
+    row = only_row(read(sentence, script=script))
+    assert (row["actual"], row["plan"]) == (actual, pytest.approx(plan))
+    assert (pd.isna(row["stated_rate"]) if stated is None else row["stated_rate"] == pytest.approx(stated))
+
+
+@SCRIPTS
 def test_rate_of_annual_plan_after_an_actual(script):
     r = read("截至6月底,全县完成造林2.5万亩,完成年度计划的50.3%。", script=script)
     row = only_row(r)
@@ -199,7 +211,7 @@ def test_seed_villages_derived_plan_checked_against_next_steps(seed):
     assert (row["actual"], row["plan"], row["unit"]) == (7, 10, "个")
     assert row["rate"] == pytest.approx(0.7) and row["stated_rate"] == pytest.approx(0.7)
     assert row["consistent"] and row["basis"] == "rate stated"
-    assert "consistent" in row["note"] and "inconsistent" not in row["note"]
+    assert "agrees with the plan stated elsewhere" in row["note"]
     # the plan is the 10个 of the 下一步 section, not a number next to the actual
     assert row["plan_start"] > seed.text.index("下一步工作")
     assert seed.text[row["plan_start"]:row["plan_end"]] in ("10个", "10個")
@@ -208,23 +220,31 @@ def test_seed_villages_derived_plan_checked_against_next_steps(seed):
 
 
 @SCRIPTS
-def test_derived_plan_disagreeing_with_plan_elsewhere(script):
-    r = read("完成绿色示范村建设7个,占计划任务的70%。", "全年完成绿色示范村建设12个。", script=script)
+def test_a_plan_elsewhere_that_disagrees_is_named_not_used(script):
+    # 下半年 targets are not the annual plan the 70% was stated against
+    r = read("上半年完成绿色示范村建设7个,占年度计划任务的70%。", "下半年计划完成绿色示范村建设2个。", script=script)
     row = only_row(r)
-    assert (row["actual"], row["plan"]) == (7, 12) and row["rate"] == pytest.approx(7 / 12)
-    assert row["stated_rate"] == pytest.approx(0.7) and row["consistent"] == False  # noqa: E712
-    assert "inconsistent" in row["note"] and digits(r, row, "plan") == "12"
+    assert (row["actual"], row["plan"]) == (7, 10) and row["rate"] == pytest.approx(0.7)
+    assert pd.isna(row["consistent"]) and pd.isna(row["plan_start"])
+    assert "differs from the plan stated elsewhere in the report: 2" in row["note"]
     assert_offsets(r)
 
 
 @SCRIPTS
-def test_lost_rate_completed_by_plan_elsewhere(script):
+def test_a_lost_rate_stays_lost_whatever_plan_is_stated_elsewhere(script):
     r = read("截至目前,全县完成营造林5万亩,占计划任务的%。", "确保全年完成营造林任务10万亩。", script=script)
     row = only_row(r)
-    assert (row["actual"], row["plan"]) == (50000, 100000) and row["rate"] == pytest.approx(0.5)
-    assert pd.isna(row["stated_rate"]) and row["basis"] == "plan stated elsewhere in the report"
-    assert digits(r, row, "plan") == "10"
+    assert row["actual"] == 50000 and pd.isna(row["plan"]) and pd.isna(row["rate"])
+    assert pd.isna(row["stated_rate"]) and row["basis"] == "rate stated"
+    assert "rate lost; plan stated elsewhere in the report: 100000" in row["note"]
     assert_offsets(r)
+
+
+@SCRIPTS
+def test_a_sub_project_plan_never_completes_a_hidden_rate(script):
+    r = read("全县完成造林4000亩,占年度任务的XX%。\n二、重点工程\n1.退耕还林工程。计划造林1000亩。", script=script)
+    row = r.completion.iloc[0]
+    assert row["actual"] == 4000 and pd.isna(row["plan"]) and pd.isna(row["rate"]) and pd.isna(row["stated_rate"])
 
 
 # ------------------------------------------------------------------ lost sides, mismatches
