@@ -208,8 +208,10 @@ def _org(text: str):
 def _period(title: str, opening: str):
     lex = _lex()
     words = dict(lex["d"]["period"]["words"])
-    m = lex["period"].search(title or "")
-    if m:
+    for m in lex["period"].finditer(title or ""):
+        # "2020年工作总结" is annual; "上年工作总结" (a garbled 上半年?) says nothing
+        if m.group().startswith(("年工作", "年总结")) and not re.match(r"[\d〇零一二三四五六七八九十xX*]", title[m.start() - 1:m.start()]):
+            continue
         return words[m.group()]
     mm = lex["month"].search(title or "")
     if mm:

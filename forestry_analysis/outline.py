@@ -23,7 +23,12 @@ _MARKER = re.compile(
     rf"|(?P<shi>[{_CN}]{{1,3}})是(?!否|不是|非)"
     r"|(?<![\d.])(?P<dot>\d{1,2})[、.](?!\d)"
     r"|\((?P<paren>\d{1,2})\)"
-    rf"|(?P<circle>[{_CIRCLED}])")
+    rf"|(?P<circle>[{_CIRCLED}])"
+    "|(?P<l2e>[\u3220-\u3229])"      # ㈠ … ㈩: (一) in one character
+    "|(?P<dote>[\u2488-\u249b])"     # ⒈ … ⒛: 1. in one character
+    "|(?P<parene>[\u2474-\u2487])")  # ⑴ … ⒇: (1) in one character
+# One-character markers: the family they stand for and the code point of their 1.
+_ENCLOSED = {"l2e": ("l2", 0x3220), "dote": ("dot", 0x2488), "parene": ("paren", 0x2474)}
 _LEVEL = {"l1": 1, "l2": 2}
 # A sentence end; "?" in a placeholder run ("???万亩") is not one.
 _TERM = r"(?:[。;!]|(?<!\?)\?(?![?\dxX*万亿千百十]))"
@@ -73,7 +78,11 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> tuple[Mar
         if ctx is None or (fam in _LEVEL and ctx in ("sentence", "comma")) or (ctx == "comma" and fam != "shi"):
             continue
         num = m.group(fam)
-        ordinal = _CIRCLED.index(num) + 1 if fam == "circle" else int(num) if num.isascii() else cn_number(num)
+        if fam in _ENCLOSED:
+            fam, first = _ENCLOSED[fam]
+            ordinal = ord(num) - first + 1
+        else:
+            ordinal = _CIRCLED.index(num) + 1 if fam == "circle" else int(num) if num.isascii() else cn_number(num)
         level = _LEVEL.get(fam, 3)
         family = "arabic" if fam == "dot" else fam
         h = _HEAD_END.search(text, m.end(), end)

@@ -48,10 +48,13 @@ def task_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
     rows = []
     for r in _tree(outline):
         chain = r["parents"] + [r]
-        if not r["leaf"] or any(is_problem_heading(c["heading"], c["level"]) for c in chain if c["level"] < 3):
+        # The innermost heading about problems or plans decides: "存在问题及下一步打算" is plans.
+        decisive = next((c for c in reversed(chain) if c["level"] < 3 and (
+            is_plan_heading(c["heading"]) or is_problem_heading(c["heading"], c["level"]))), None)
+        if not r["leaf"] or decisive is not None and not is_plan_heading(decisive["heading"]):
             continue
         heads = {lvl: next((c["heading"] for c in reversed(chain) if c["level"] == lvl), None) for lvl in (1, 2)}
-        planned = plan_report or any(is_plan_heading(c["heading"]) for c in chain if c["level"] < 3)
+        planned = plan_report or decisive is not None
         s, e = _content(original, r)
         text = original[s:e]
         rows.append(dict(

@@ -149,3 +149,12 @@ def test_plan_and_problem_headings():
     assert not is_plan_heading("截止10月28日,完成造林11.4万亩,占年计划12万亩的95%")
     assert is_problem_heading("存在的问题和困难") and is_problem_heading("工作中的不足", 1)
     assert not is_problem_heading("克服困难,抓好造林", 2)
+
+
+@pytest.mark.parametrize("title, period", [
+    ("某县林业局2020年工作总结", "annual"), ("某县林业局2022年工作要点", "annual"),
+    ("某县林业局半年工作总结", "H1"), ("某县林业局2021年上半年工作总结", "H1"),
+    ("某县林业局2021年下半年工作计划", "H2"), ("某县林业局2021年第一季度工作总结", "Q1"),
+])
+def test_period_from_the_title(title, period):
+    assert extract_meta(Normalized(f"{title}\n一、工作情况\n完成造林100亩。\n"))["period"] == period

@@ -121,3 +121,20 @@ def test_level_one_problem_heading_ending_in_difficulty_is_skipped_but_work_is_k
     text = "一、克服困难抓造林\n完成造林100亩。\n二、工作中的困难\n资金不足。\n"
     t = tasks_of(text)
     assert t["section"].tolist() == ["克服困难抓造林"]
+
+
+ENCLOSED = ("某县林业局2021年工作总结\n一、工作开展情况\n㈠造林绿化\n⒈完成造林3000亩。\n⒉完成义务植树20万株。\n"
+            "㈡森林防火\n⑴开展巡山500人次。\n二、存在问题及下一步打算\n一是加强防火宣传。二是抓好冬季造林。\n"
+            "三、下半年重点工作\n1.完成抚育2000亩。\n某县林业局\n2021年12月20日\n")
+
+
+def test_one_character_markers_are_outline_items():
+    t = tasks_of(ENCLOSED)
+    assert t["item"].tolist()[:3] == ["⒈", "⒉", "⑴"]
+    assert t["subsection"].tolist()[:3] == ["造林绿化", "造林绿化", "森林防火"]
+
+
+def test_a_heading_of_problems_and_next_steps_holds_planned_tasks():
+    t = tasks_of(ENCLOSED)
+    assert t["status"].tolist() == ["done"] * 3 + ["planned"] * 3
+    assert t["text"].tolist()[3:5] == ["加强防火宣传。", "抓好冬季造林。"]
