@@ -20,6 +20,9 @@ _DATE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4}|(?:1|2|19
                    + _NUM + r"?\s*[xX×*]*\s*月\s*" + _NUM + r"?\s*[xX×*]*\s*日\s*$"
                    + r"|^\s*(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\s*$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# A year in Chinese numerals (二〇二一年, 二0二一年), read digit by digit.
+_CN_YEAR = re.compile(r"(?<![〇零一二三四五六七八九0])([一二][〇零一二三四五六七八九0]{3})\s*年")
+_CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "0": "0"}
 _STOP = re.compile(r"[。!?]+")
 
 
@@ -192,14 +195,21 @@ def _year_token(text: str, s: int = 0, e: int | None = None, body: bool = False)
     ph = lex["placeholder"].search(text, s, e)
     if ph and (not real or ph.start() < real.start()):
         return ph.group() + "年"
+    if real is None and not body and (cn := _CN_YEAR.search(text, s, e)):
+        year = int("".join(_CN_DIGIT[c] for c in cn.group(1)))
+        return year if 1900 <= year <= 2099 else None
     return int(real.group(1)) if real else None
+
+
+# A date before the organisation in a title ("2020年上半年巴南区林业局…") is not its name.
+_TIME_LEAD = re.compile(r"^(?:[〇零一二三四五六七八九十两\dxX*]*年度?|上半年|下半年|前三季度|第?[一二三四]季度|全年|年终)+")
 
 
 def _org(text: str):
     """(org, region) from the first organisation name in ``text``."""
     lex = _lex()
     for m in lex["org"].finditer(text or ""):
-        region = lex["org_lead"].sub("", m.group(1))
+        region = _TIME_LEAD.sub("", lex["org_lead"].sub("", m.group(1)))
         org = region + m.group(2)
         return org, (region if len(region) >= 2 else None)
     return None, None

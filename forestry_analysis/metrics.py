@@ -43,6 +43,8 @@ _BASE = re.compile(r"\(.*\)$")
 _PLAN_NOUN_HEAD = re.compile(_IND["plan_head_pattern"])
 _PLAN_NOUN_TAIL = re.compile(_IND["plan_tail_pattern"])
 _GROUP_END = re.compile("[。!?\n]")
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 _PUNCT = re.compile(r"[,;。!?:、()\s\d]")
 _BLANK = re.compile(r"(?<![A-Za-z0-9])(?:_+|[xX×*?]+)(?![A-Za-z0-9_])")   # a blank where a number goes
 # A quantity compared with, not reported: 占计划X的, 较上年, 为计划X的 (the plan it is measured against).
@@ -206,6 +208,18 @@ class _Extractor:
             approx = True
         return scale, factor, approx, unit, end
 
+    def wrapped_quantity(self, tok):
+        """A quantity whose unit a line break cut off, as in text copied from PDF pages
+        ("管护面积达\n12.06\n万亩", "完成造林3000\n亩"); a year ending a line is not one."""
+        t = self.t
+        brk = _LINE_BREAK.match(t, tok.end)
+        if brk is None or tok.form != "arabic" or _YEAR_LIKE.fullmatch(tok.raw):
+            return None
+        before = t[t.rfind("\n", 0, tok.start) + 1:tok.start].strip(_SPACE)
+        if before and not _HAN.match(before[-1]):
+            return None
+        return self.quantity_after(brk.end())
+
     def prefix_approx(self, start):
         before = self.t[max(0, start - 4):start].rstrip(_SPACE)
         return before.endswith(self.rules["approx"]["prefix"])
@@ -313,6 +327,8 @@ class _Extractor:
                 self.consumed = end
                 return
         q = self.quantity_after(tok.end) if why is None else None
+        if q is None and why is None:
+            q = self.wrapped_quantity(tok)
         if why is None and q is None:
             why = self.ratio_cheng(tok) or "no_unit"
             if why == "metric":

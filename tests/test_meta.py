@@ -158,3 +158,14 @@ def test_plan_and_problem_headings():
 ])
 def test_period_from_the_title(title, period):
     assert extract_meta(Normalized(f"{title}\n一、工作情况\n完成造林100亩。\n"))["period"] == period
+
+
+@pytest.mark.parametrize("title, org, year", [
+    ("2020年上半年巴南区林业局工作总结", "巴南区林业局", 2020),
+    ("2021年第一季度某某县林业局工作总结", "某某县林业局", 2021),
+    ("二〇二一年某某县林业局工作总结", "某某县林业局", 2021),
+    ("某某县林业局二0〇七年工作总结", "某某县林业局", 2007),
+])
+def test_a_date_before_the_organisation_is_not_part_of_it(title, org, year):
+    meta = extract_meta(Normalized(f"{title}\n一、工作情况\n完成造林100亩。\n"))
+    assert (meta["org"], meta["year"]) == (org, year)
