@@ -46,7 +46,7 @@ _GROUP_END = re.compile("[。!?\n]")
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 _PUNCT = re.compile(r"[,;。!?:、()\s\d]")
-_BLANK = re.compile(r"(?<![A-Za-z0-9])(?:_+|[xX×*?]+)(?![A-Za-z0-9_])")   # a blank where a number goes
+_BLANK = re.compile(r"(?=[_xX×*?])(?<![A-Za-z0-9])(?:_+|[xX×*?]+)(?![A-Za-z0-9_])")   # a blank where a number goes
 # A quantity compared with, not reported: 占计划X的, 较上年, 为计划X的 (the plan it is measured against).
 _REFERENCE = re.compile(r"\s*(占|较|比|相比|相当于|为[^,;。]{0,4}?(?:计划|任务|目标))")
 _OF_TOTAL = re.compile(r"\s*(占|为|达|完成)")           # a rate of the quantity before it
