@@ -670,6 +670,8 @@ def _modifies_noun(text, end) -> bool:
 def _aside(text, end, start) -> bool:
     """Whether a bracket that is open at ``end`` closes before ``start``: the quantity before
     ``end`` was an aside ("完成1.5万亩(计划1.2万亩),其中…": 1.2万亩 is not the total)."""
+    if text.find(")", end, start) < 0:
+        return False
     depth = 0
     for ch in text[end:start]:
         if ch == "(":
