@@ -545,7 +545,7 @@ def _after_phrase(text, pos, limit=12):
     j = pos
     while j < len(text) and text[j] not in _PHRASE_END and not text[j].isdigit() and j - pos < limit:
         j += 1
-    s = text[pos:j]
+    s = text[pos:j].lstrip("的")   # 18人的专业扑火队: the noun, not the particle
     m = _AFTER_STOP.search(s)
     if m and m.start() >= 1:
         s = s[:m.start()]

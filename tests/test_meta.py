@@ -169,3 +169,9 @@ def test_period_from_the_title(title, period):
 def test_a_date_before_the_organisation_is_not_part_of_it(title, org, year):
     meta = extract_meta(Normalized(f"{title}\n一、工作情况\n完成造林100亩。\n"))
     assert (meta["org"], meta["year"]) == (org, year)
+
+
+def test_a_template_site_blurb_is_not_the_title_or_the_organisation():
+    text = "本站小编为你精心准备了城镇林业局工作总结参考范文,希望对你有所帮助。\n城镇林业局2021年工作总结\n一、工作情况\n完成造林100亩。\n"
+    meta = extract_meta(Normalized(text))
+    assert (meta["title"], meta["org"]) == ("城镇林业局2021年工作总结", "城镇林业局")
