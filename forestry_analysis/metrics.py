@@ -43,6 +43,7 @@ _BASE = re.compile(r"\(.*\)$")
 _PLAN_NOUN_HEAD = re.compile(_IND["plan_head_pattern"])
 _PLAN_NOUN_TAIL = re.compile(_IND["plan_tail_pattern"])
 _GROUP_END = re.compile("[。!?\n]")
+_OF_RATE = re.compile(r"的\s*(?:[\d.]+|[xX*?]+)\s*[%‰倍]")
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 _PUNCT = re.compile(r"[,;。!?:、()\s\d]")
@@ -713,6 +714,8 @@ def _kind(text, m, ctx, kinds, ws, earlier):
     verb = last(kinds["plan_verbs"])
     noun = max((mm.end() for mm in kinds["plan_nouns"].rx.finditer(window)
                 if not _starts(window, mm.end(), kinds["plan_noun_not_before"])), default=-1)
+    if noun > max(strong, actual, verb) and _OF_RATE.match(text, m.unit_end):
+        return "plan"   # 完成年计划8000亩的95%: the plan the rate is measured against
     if strong >= 0 and strong >= verb:
         return "actual"
     if verb >= 0 and verb >= actual:
