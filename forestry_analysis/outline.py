@@ -30,6 +30,8 @@ _MARKER = re.compile(
 # One-character markers: the family they stand for and the code point of their 1.
 _ENCLOSED = {"l2e": ("l2", 0x3220), "dote": ("dot", 0x2488), "parene": ("paren", 0x2474)}
 _LEVEL = {"l1": 1, "l2": 2}
+# Families that open an item after a plain space too (text flattened onto one line: "情况 (一)造林").
+_AFTER_SPACE = ("l2", "l2e", "paren", "parene")
 # A sentence end; "?" in a placeholder run ("???万亩") is not one.
 _TERM = r"(?:[。;!]|(?<!\?)\?(?![?\dxX*万亿千百十]))"
 SENTENCE_END = re.compile(_TERM + r"+[\"')\]》]*")
@@ -55,16 +57,18 @@ def cn_number(s: str) -> int:
 
 
 def _context(text: str, i: int, lo: int) -> str | None:
-    """What precedes position ``i``: 'line' (line start), 'gap' (sentence end + 2 spaces),
-    'sentence' (a sentence end), 'comma', or None."""
+    """What precedes position ``i``: 'line' (line start), 'gap' (sentence end + a space),
+    'sentence' (a sentence end), 'comma', 'space' (a space after a word), or None."""
     j = i
     while j > lo and text[j - 1] in " \t":
         j -= 1
     if j == lo or text[j - 1] in "\n\r":
         return "line"
     if text[j - 1] in _STOPS or text[j - 1] == '"' and j - 2 >= lo and text[j - 2] in _STOPS:
-        return "gap" if i - j >= 2 else "sentence"
-    return "comma" if text[j - 1] == "," else None
+        return "gap" if i > j else "sentence"   # a space after 。: a line break flattened away
+    if text[j - 1] == ",":
+        return "comma"
+    return "space" if i > j else None
 
 
 def find_markers(text: str, start: int = 0, end: int | None = None) -> tuple[Marker, ...]:
@@ -75,7 +79,8 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> tuple[Mar
     for m in _MARKER.finditer(text, start, end):
         fam = m.lastgroup
         ctx = _context(text, m.start(), start)
-        if ctx is None or (fam in _LEVEL and ctx in ("sentence", "comma")) or (ctx == "comma" and fam != "shi"):
+        if ctx is None or (fam in _LEVEL and ctx in ("sentence", "comma")) or (ctx == "comma" and fam != "shi") \
+                or (ctx == "space" and fam not in _AFTER_SPACE):
             continue
         num = m.group(fam)
         if fam in _ENCLOSED:
@@ -99,6 +104,9 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> tuple[Mar
                     break
         stack.append(item)
         items.append(item)
+    for item, nxt in zip(items, items[1:]):   # a heading ends where the next item begins
+        if item.start + len(item.marker) + len(item.heading) > nxt.start:
+            item.heading = text[item.start + len(item.marker):nxt.start].strip()
     return tuple(items)
 
 

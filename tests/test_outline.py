@@ -156,3 +156,11 @@ def test_locate_finds_the_sentence_holding_an_offset():
     rows = locate(sents, offsets)
     assert (sents["start"].to_numpy(int)[rows] <= offsets).all()
     assert (offsets < sents["end"].to_numpy(int)[rows]).all()
+
+
+def test_text_flattened_onto_one_line_keeps_its_outline():
+    text = ("某县林业局2021年工作总结 现将工作总结如下: 一、工作开展情况 (一)造林绿化。完成造林3000亩。 "
+            "(二)森林防火。开展巡山500人次。 二、下一步打算 (一)加强防火宣传。\n")
+    _, _, outline, _ = tables(text)
+    assert outline["marker"].tolist() == ["一、", "(一)", "(二)", "二、", "(一)"]
+    assert outline["heading"].tolist() == ["工作开展情况", "造林绿化", "森林防火", "下一步打算", "加强防火宣传"]
