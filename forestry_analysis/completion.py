@@ -34,6 +34,9 @@ _GROUP_END = re.compile(r"[。!！\n]")   # not ?: "???万亩" is a placeholder
 # ("生物防治占比≥40%") or a coverage rate does not.
 _COMPLETION_WORDS = ("计划", "任务", "完成率", "目标")
 _RATE_PER = {"%": 100, "‰": 1000, "倍": 1}   # stated value / per = fraction
+# A rate that is the target itself ("超过下达目标任务85%的要求", "控制在4‰以内") is not a completion rate.
+_TARGET_BEFORE = re.compile("超过|高于|低于|不低于|不超过|控制在|达到.{0,4}要求")
+_TARGET_AFTER = re.compile(r"\s*(?:的要求|的目标|的标准|以内|以下)")
 
 
 def _num(v):
@@ -141,7 +144,8 @@ def _pair_group(members, simple, report_id, used):
 
     rows, paired = [], {}   # paired: actual → end of the rate it was paired with
     rates = [r for r in members if r["kind"] == "rate" and r["unit"] in _RATE_PER and
-             any(w in (r["indicator"] or "") + before_text(r) for w in _COMPLETION_WORDS)]
+             any(w in (r["indicator"] or "") + before_text(r) for w in _COMPLETION_WORDS) and
+             not _TARGET_BEFORE.search(before_text(r)) and not _TARGET_AFTER.match(simple, r["end"])]
     # "完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%": the n rates go to the last n actuals.
     respectively = [r for r in rates if "分别" in before_text(r)]
     if respectively:

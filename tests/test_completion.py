@@ -289,6 +289,12 @@ def test_report_without_metrics_has_an_empty_completion_table():
     assert pair_in_report("无", [], "x") == pair_in_report("无", None, "x") == []
 
 
+@pytest.mark.parametrize("sentence", ["完成防治面积3.2万亩,防治率达92%,超过下达目标任务85%的要求。",
+                                      "成灾率控制在省下达目标任务4‰以内。"])
+def test_a_target_rate_is_not_a_completion_rate(sentence):
+    assert read(sentence).completion.empty
+
+
 def test_unrelated_rates_make_no_rows():
     r = read("办理行政审批346件,办结率100%。林业系统覆盖率达到100%。")
     assert r.completion.empty
