@@ -49,7 +49,8 @@ def task_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
     for r in _tree(outline):
         chain = r["parents"] + [r]
         # The innermost heading about problems or plans decides: "存在问题及下一步打算" is plans.
-        decisive = next((c for c in reversed(chain) if c["level"] < 3 and (
+        # Every enclosing item is a heading ("1、下步打算" with (1)(2) under it), the item itself only at level 1–2.
+        decisive = next((c for c in reversed(chain) if (c["level"] < 3 or c is not r) and (
             is_plan_heading(c["heading"]) or is_problem_heading(c["heading"], c["level"]))), None)
         if not r["leaf"] or decisive is not None and not is_plan_heading(decisive["heading"]):
             continue

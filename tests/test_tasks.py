@@ -138,3 +138,10 @@ def test_a_heading_of_problems_and_next_steps_holds_planned_tasks():
     t = tasks_of(ENCLOSED)
     assert t["status"].tolist() == ["done"] * 3 + ["planned"] * 3
     assert t["text"].tolist()[3:5] == ["加强防火宣传。", "抓好冬季造林。"]
+
+
+def test_numbered_top_level_sections_decide_status_and_problems():
+    t = tasks_of("某县林业局2021年工作总结\n1、工作情况\n(1)完成造林3000亩。\n(2)开展巡山500人次。\n"
+                 "2、存在问题\n(1)资金不足。\n3、下步打算\n(1)加强防火宣传。\n(2)抓好冬季造林。\n")
+    assert list(zip(t["text"], t["status"])) == [("完成造林3000亩。", "done"), ("开展巡山500人次。", "done"),
+                                                  ("加强防火宣传。", "planned"), ("抓好冬季造林。", "planned")]
