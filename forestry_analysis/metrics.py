@@ -650,7 +650,9 @@ def annotate(text: str, ms: list[Mention], ctx):
             g = group_ends[k - 1] + 1 if k else 0     # after the last 。!?\n before the number
             group = [p for p in ms[bisect_left(starts, g):idx]
                      if not p.extra.get("reference") and not _aside(text, p.end, m.start)]
-            m.kind = _kind(text, m, ctx, kinds, max(floor, cs, g), group)   # the clause, not before g
+            lead = text[g:group[0].start if group else m.start]
+            m.kind = _kind(text, m, ctx, kinds, max(floor, cs, g), group,   # the clause, not before g
+                           plan_led=bool(kinds["plan_lead"].rx.search(lead)))
         # Category: innermost context first.
         contexts = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[s_start:s_end], 1.5)] + ctx.headings(m.start)
         m.category = categories.classify(contexts, votes=seen_votes)
@@ -697,7 +699,7 @@ def _subject(text, m, s_start, earlier):
     return ""
 
 
-def _kind(text, m, ctx, kinds, ws, earlier):
+def _kind(text, m, ctx, kinds, ws, earlier, plan_led=False):
     window = text[ws:m.start]
     cut = max((x.end() for x in _MARKER.finditer(window)), default=0)
     colon = window.rfind(":")
@@ -721,6 +723,8 @@ def _kind(text, m, ctx, kinds, ws, earlier):
     if verb >= 0 and verb >= actual:
         return "plan"
     prior = [p.kind for p in earlier if p.kind != "rate"]
+    if plan_led and prior and prior[-1] == "plan" and not kinds["plan_list_ends"].rx.search(window):
+        return "plan"
     last = next((p for p in reversed(earlier) if p.kind != "rate"), None)
     in_list = last is not None and last.extra.get("breakdown") and ";" not in text[last.end:m.start]
     if prior and verb < 0 and strong < 0 and (in_list or _BREAKDOWN.match(window)):
