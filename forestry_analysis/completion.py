@@ -124,7 +124,7 @@ def _pair_group(members, simple, report_id, used):
     def before_text(r):
         """Up to 12 characters before a mention, within its clause."""
         text = simple[max(0, r["start"] - 12):r["start"]]
-        return text[max(text.rfind(c) for c in ",;。,;") + 1:]
+        return text[max(text.rfind(c) for c in ",;。,;\n") + 1:]
 
     def actuals_before(pos):
         return [r for r in members if r["kind"] == "actual" and r["start"] < pos and r["_i"] not in used

@@ -43,6 +43,8 @@ _BASE = re.compile(r"\(.*\)$")
 _PLAN_NOUN_HEAD = re.compile(_IND["plan_head_pattern"])
 _PLAN_NOUN_TAIL = re.compile(_IND["plan_tail_pattern"])
 _GROUP_END = re.compile("[。!?\n]")
+_DONE_AS_TOLD = re.compile(r"完成[^,;。]{0,6}下达的")
+_PER = re.compile(r"\s*/\s*[万千百十亿]?\s*(?:公顷|亩|平方|公里|人|年|hm)")
 _OF_RATE = re.compile(r"的\s*(?:[\d.]+|[xX*?]+)\s*[%‰倍]")
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
@@ -602,7 +604,7 @@ def annotate(text: str, ms: list[Mention], ctx):
         a = _skip_paren_back(text, m.start)
         ws = _window_start(text, a, _PHRASE_END, floor)
         before = _clean(text[ws:a])
-        after = _after_phrase(text, m.unit_end) if m.unit_end < len(text) else ""
+        after = _after_phrase(text, m.unit_end) if m.unit_end < len(text) and not _PER.match(text, m.unit_end) else ""
         weak = len(before) < 2 or bool(_VERBS_ONLY.match(before))
         after = _LEADING_VERB.sub("", after, count=1) if _LEADING_VERB.match(after) else after
         if after in _FILLER_HEAD or len(after) < (1 if m.unit.family == "count" else 2):
@@ -643,7 +645,8 @@ def annotate(text: str, ms: list[Mention], ctx):
         cs = _window_start(text, m.start, _CLAUSE_END, s_start)
         m.extra["reference"] = bool(_REFERENCE.match(text, cs, m.start))
         # Kind.
-        if m.unit.family in ("percent", "ratio") or m.unit.surface in kinds["rate_units"]:
+        if m.unit.family in ("percent", "ratio") or m.unit.surface in kinds["rate_units"] or \
+                _PER.match(text, m.unit_end):   # 0.02次/万公顷: a frequency per area
             m.kind = "rate"
         else:
             k = bisect_left(group_ends, m.start)
@@ -668,6 +671,12 @@ def _modifies_noun(text, end) -> bool:
     the unit is part of a name or an attribute, not a lost quantity."""
     nxt = text[end:end + 1]
     return bool(nxt) and nxt not in _PHRASE_END and nxt not in "的 " and not _starts(text, end, _ABOVE)
+
+
+def _modal_before(kinds, text) -> bool:
+    """Whether ``text`` holds a plan modal (需, 确保, 要 …) that is not inside a word (主要, 重要)."""
+    inside = [(m.start(), m.end()) for m in kinds["plan_modal_inside"].rx.finditer(text)]
+    return any(not any(a <= m.start() < b for a, b in inside) for m in kinds["plan_modal"].rx.finditer(text))
 
 
 def _aside(text, end, start) -> bool:
@@ -718,6 +727,8 @@ def _kind(text, m, ctx, kinds, ws, earlier, plan_led=False):
                 if not _starts(window, mm.end(), kinds["plan_noun_not_before"])), default=-1)
     if noun > max(strong, actual, verb) and _OF_RATE.match(text, m.unit_end):
         return "plan"   # 完成年计划8000亩的95%: the plan the rate is measured against
+    if verb >= 0 and _DONE_AS_TOLD.search(window):
+        return "actual"   # 完成省下达的3万亩造林任务: the target handed down, done
     if strong >= 0 and strong >= verb:
         return "actual"
     if verb >= 0 and verb >= actual:
@@ -730,8 +741,11 @@ def _kind(text, m, ctx, kinds, ws, earlier, plan_led=False):
     if prior and verb < 0 and strong < 0 and (in_list or _BREAKDOWN.match(window)):
         m.extra["breakdown"] = True
         return prior[-1]   # a breakdown ("其中…任务5万亩, …3万亩") shares the kind of its total
+    if noun > max(strong, actual, verb) and noun == len(window.rstrip(_SPACE)) and \
+            not kinds["plan_list_ends"].rx.search(window):
+        return "plan"   # 除治任务5万株: the target of the work, not the work done
     if actual >= 0:
-        if kinds["plan_modal"].rx.search(window[max(0, actual - 8):actual - 1]):
+        if _modal_before(kinds, window[max(0, actual - 8):actual - 1]):
             return "plan"
         if not in_plan:
             return "actual"

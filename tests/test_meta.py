@@ -175,3 +175,9 @@ def test_a_template_site_blurb_is_not_the_title_or_the_organisation():
     text = "本站小编为你精心准备了城镇林业局工作总结参考范文,希望对你有所帮助。\n城镇林业局2021年工作总结\n一、工作情况\n完成造林100亩。\n"
     meta = extract_meta(Normalized(text))
     assert (meta["title"], meta["org"]) == ("城镇林业局2021年工作总结", "城镇林业局")
+
+
+@pytest.mark.parametrize("title", ["某县林业局2022年工作目标任务", "某县林业局2022年有害生物防治目标", "某县林业局2022年工作安排"])
+def test_less_common_plan_titles_make_a_plan_report(title):
+    meta = extract_meta(Normalized(f"{title}\n一、造林目标\n完成植树造林0.7万亩。\n"))
+    assert (meta["title"], meta["report_kind"], meta["year"]) == (title, "plan", 2022)
