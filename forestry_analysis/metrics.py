@@ -639,6 +639,8 @@ def annotate(text: str, ms: list[Mention], ctx):
             elif _OF_TOTAL.match(text, cs, m.start) and actuals:
                 ind = f"{_BASE.sub('', actuals[-1].indicator)}({ind})"
                 m.extra["rate_of"] = actuals[-1]
+            elif earlier and _REFERS_BACK.match(ind) and earlier[-1].unit.family not in ("percent", "ratio"):
+                ind = f"{_BASE.sub('', earlier[-1].indicator)}({ind})"   # 火灾次数减少9起,下降56.3%
         if not ind and earlier:
             ind = earlier[-1].indicator
         m.indicator = ind
