@@ -192,6 +192,7 @@ def sentence_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict
     items = sorted(outline, key=lambda it: it["start"])
     part = _Parts(meta, norm)
     rows, active, k = [], [], 0
+    last, section, subsection, path = None, None, None, None
     for sid, (s, e) in enumerate(_segments(original, _cuts(norm, outline, meta))):
         while k < len(items) and items[k]["start"] <= s:
             while active and active[-1]["end"] <= items[k]["start"]:
@@ -201,13 +202,15 @@ def sentence_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict
         while active and active[-1]["end"] <= s:
             active.pop()
         enclosing = [it for it in active if it["start"] <= s < it["end"]]
-        head = {lvl: next((it["heading"] for it in reversed(enclosing) if it["level"] == lvl), None)
-                for lvl in (1, 2)}
+        if last is None or len(enclosing) != len(last) or any(a is not b for a, b in zip(enclosing, last)):
+            last = enclosing   # headings and path change only when the enclosing items do
+            section, subsection = (next((it["heading"] for it in reversed(enclosing) if it["level"] == lvl), None)
+                                   for lvl in (1, 2))
+            path = " > ".join(it["marker"] for it in enclosing) or None
         seg = original[s:e]
         lead = len(seg) - len(seg.lstrip())
         rows.append(dict(report_id=report_id, sentence_id=sid, part=part(s + lead),
-                         section=head[1], subsection=head[2],
-                         path=" > ".join(it["marker"] for it in enclosing) or None,
+                         section=section, subsection=subsection, path=path,
                          text=seg, start=s, end=e))
     return rows
 
