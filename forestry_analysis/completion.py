@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 
-import numpy as np
 import pandas as pd
 
 from . import schema
@@ -200,12 +200,12 @@ def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_
     if metrics is None or len(metrics) == 0:
         return []
     simple = simple if simple is not None and len(simple) == len(text) else to_simplified(text)
-    ends = np.array([m.end() for m in _GROUP_END.finditer(simple)], dtype=np.int64)
+    ends = [m.end() for m in _GROUP_END.finditer(simple)]
     recs = schema.records(metrics) if isinstance(metrics, pd.DataFrame) else [dict(r) for r in metrics]
     groups: dict[int, list[dict]] = {}
     for i, r in enumerate(recs):
         r["_i"] = i
-        groups.setdefault(int(np.searchsorted(ends, r["start"], side="right")), []).append(r)
+        groups.setdefault(bisect_right(ends, r["start"]), []).append(r)
 
     rows, used = [], set()
     for members in groups.values():

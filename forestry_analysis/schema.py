@@ -148,7 +148,7 @@ def frame(table: str, rows=None) -> pd.DataFrame:
         return rows.reindex(columns=[f.name for f in fields]).astype({f.name: f.dtype for f in fields})
     rows = rows or []
     arrays = [build([r.get(name) for r in rows]) for name, build in _builders(table)]
-    return _assemble(arrays, _column_index(table).copy(), len(rows))   # a frame's own labels
+    return _assemble(arrays, _column_index(table).view(), len(rows))   # a frame's own labels
 
 
 @lru_cache(maxsize=None)
