@@ -63,6 +63,6 @@ def task_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
             item=r["marker"] if r["level"] == 3 else None, text=text,
             status="planned" if planned else "done",
             category=classify([(norm.text[norm.to_norm(s):norm.to_norm(e)], 3), (heads[2] or "", 2),
-                               (heads[1] or "", 1)], votes=seen_votes),
+                               (heads[1] or "", 1), (meta.get("title") or "", 0.5)], votes=seen_votes),
             start=s, end=e))
     return rows

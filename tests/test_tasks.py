@@ -145,3 +145,8 @@ def test_numbered_top_level_sections_decide_status_and_problems():
                  "2、存在问题\n(1)资金不足。\n3、下步打算\n(1)加强防火宣传。\n(2)抓好冬季造林。\n")
     assert list(zip(t["text"], t["status"])) == [("完成造林3000亩。", "done"), ("开展巡山500人次。", "done"),
                                                   ("加强防火宣传。", "planned"), ("抓好冬季造林。", "planned")]
+
+
+def test_a_task_without_keywords_takes_the_category_of_the_report_title():
+    t = tasks_of("某县林业局2021年松材线虫病防治工作总结\n一、工作情况\n一是加强组织领导,成立工作专班。二是落实资金300万元。\n")
+    assert t["category"].tolist() == ["pest_control", "pest_control"]
