@@ -26,13 +26,14 @@ from bisect import bisect_right
 
 import pandas as pd
 
-from . import schema
-from .normalize import to_simplified
+from . import lexicon_data, schema
+from .normalize import closes_before, to_simplified
 
 _GROUP_END = re.compile(r"[。!！\n]")   # not ?: "???万亩" is a placeholder
 # A rate counts as completion when its clause names a plan ("占年计划的", "任务完成率"); a share
 # ("生物防治占比≥40%") or a coverage rate does not.
 _COMPLETION_WORDS = ("计划", "任务", "完成率", "目标")
+_BREAKDOWN = lexicon_data.toml("phrases.toml")["kind"]["breakdown"]   # 其中, 包括: a total's parts follow
 _RATE_PER = {"%": 100, "‰": 1000, "倍": 1}   # stated value / per = fraction
 # A rate that is the target itself ("超过下达目标任务85%的要求", "控制在4‰以内") is not a completion rate.
 _TARGET_BEFORE = re.compile("超过|高于|低于|不低于|不超过|控制在|达到.{0,4}要求")
@@ -105,20 +106,6 @@ def _key(r):
     return (r["indicator_id"], r["unit"]) if ok else None
 
 
-def _in_parens(simple, end, start) -> bool:
-    """Whether a bracket closes between ``end`` and ``start`` that opened before ``end``:
-    "完成178亩(其中新建58亩,续建120亩),占任务数的64%": 58 and 120 are a breakdown, not the actual."""
-    depth = 0
-    for ch in simple[end:start]:
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            if depth == 0:
-                return True
-            depth -= 1
-    return False
-
-
 def _pair_group(members, simple, report_id, used):
     """Rows for the mentions of one sentence (``simple``: the text in simplified characters)."""
     def before_text(r):
@@ -128,13 +115,13 @@ def _pair_group(members, simple, report_id, used):
 
     def actuals_before(pos):
         return [r for r in members if r["kind"] == "actual" and r["start"] < pos and r["_i"] not in used
-                and not _in_parens(simple, r["end"], pos)]
+                and not closes_before(simple, r["end"], pos)]
 
     def again(rt):
         """The actual of an earlier pair in the sentence when this rate compares it with
         another plan: "完成X,为年度任务A的B倍,占总任务C的D%" (X against A, then X against C)."""
         prior = [r for r in members if r["kind"] == "actual" and r["start"] < rt["start"]
-                 and not _in_parens(simple, r["end"], rt["start"])]
+                 and not closes_before(simple, r["end"], rt["start"])]
         a = prior[-1] if prior else None
         if a is None or a["_i"] not in paired:
             return None
@@ -159,7 +146,7 @@ def _pair_group(members, simple, report_id, used):
         acts = actuals_before(rt["start"])
         actual = acts[-1] if acts else None
         # "完成5000亩,其中人工造林3000亩,封山育林2000亩,占年度任务的125%": the rate is the total's.
-        q = simple.rfind("其中", acts[0]["end"] if acts else 0, rt["start"])
+        q = max(simple.rfind(w, acts[0]["end"] if acts else 0, rt["start"]) for w in _BREAKDOWN)
         totals = [a for a in acts if a["end"] <= q]
         if q >= 0 and totals and len(totals) < len(acts):
             actual, acts = totals[-1], totals

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import categories, lexicon_data
+from .normalize import closes_before
 from .numbers import CN_CHARS, CN_DIGITS, Token, scan
 from .units import Unit, match_scale, match_unit, scales, units
 
@@ -654,7 +655,7 @@ def annotate(text: str, ms: list[Mention], ctx):
             k = bisect_left(group_ends, m.start)
             g = group_ends[k - 1] + 1 if k else 0     # after the last 。!?\n before the number
             group = [p for p in ms[bisect_left(starts, g):idx]
-                     if not p.extra.get("reference") and not _aside(text, p.end, m.start)]
+                     if not p.extra.get("reference") and not closes_before(text, p.end, m.start)]
             lead = text[g:group[0].start if group else m.start]
             m.kind = _kind(text, m, ctx, kinds, max(floor, cs, g), group,   # the clause, not before g
                            plan_led=bool(kinds["plan_lead"].rx.search(lead)))
@@ -679,22 +680,6 @@ def _modal_before(kinds, text) -> bool:
     """Whether ``text`` holds a plan modal (需, 确保, 要 …) that is not inside a word (主要, 重要)."""
     inside = [(m.start(), m.end()) for m in kinds["plan_modal_inside"].rx.finditer(text)]
     return any(not any(a <= m.start() < b for a, b in inside) for m in kinds["plan_modal"].rx.finditer(text))
-
-
-def _aside(text, end, start) -> bool:
-    """Whether a bracket that is open at ``end`` closes before ``start``: the quantity before
-    ``end`` was an aside ("完成1.5万亩(计划1.2万亩),其中…": 1.2万亩 is not the total)."""
-    if text.find(")", end, start) < 0:
-        return False
-    depth = 0
-    for ch in text[end:start]:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            if depth == 0:
-                return True
-            depth -= 1
-    return False
 
 
 def _subject(text, m, s_start, earlier):

@@ -55,6 +55,25 @@ def to_simplified(text: str) -> str:
     return "".join(lines)
 
 
+_CLOSE = re.compile("[)）]")
+
+
+def closes_before(text: str, end: int, start: int) -> bool:
+    """Whether a bracket open at ``end`` closes before ``start``: what ends at ``end`` is an
+    aside ("完成1.5万亩(计划1.2万亩),其中…", "完成178亩(其中新建58亩,续建120亩),占…")."""
+    if _CLOSE.search(text, end, start) is None:
+        return False
+    depth = 0
+    for ch in text[end:start]:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
+
+
 class Normalized:
     """Normalised text plus the map from its offsets to offsets in the original text."""
 
