@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 import pandas as pd
 
@@ -35,9 +36,6 @@ _GROUP_END = re.compile(r"[。!！\n]")   # not ?: "???万亩" is a placeholder
 _COMPLETION_WORDS = ("计划", "任务", "完成率", "目标")
 _BREAKDOWN = lexicon_data.toml("phrases.toml")["kind"]["breakdown"]   # 其中, 包括: a total's parts follow
 _RATE_PER = {"%": 100, "‰": 1000, "倍": 1}   # stated value / per = fraction
-# A rate that is the target itself ("超过下达目标任务85%的要求", "控制在4‰以内") is not a completion rate.
-_TARGET_BEFORE = re.compile("超过|高于|低于|不低于|不超过|控制在|达到.{0,4}要求")
-_TARGET_AFTER = re.compile(r"\s*(?:的要求|的目标|的标准|以内|以下)")
 
 
 def _num(v):
@@ -92,6 +90,19 @@ def _row(report_id, actual, plan, rate, basis, note=""):
         _derived=derived, _tolerance=None if rate is None else _tolerance(rate))
 
 
+@lru_cache(maxsize=1)
+def _target_words():
+    kinds = lexicon_data.toml("kinds.toml")
+    alt = "|".join(map(re.escape, kinds["target_rate_after"]))
+    return tuple(kinds["target_rate_before"]), re.compile(rf"\s*(?:{alt})")
+
+
+def _is_target(simple, rate, before) -> bool:
+    """A rate that is the target itself ("超过…85%的要求", "控制在4‰以内"), not a completion rate."""
+    words_before, after = _target_words()
+    return any(w in before for w in words_before) or after.match(simple, rate["end"]) is not None
+
+
 def _join(note, more):
     return f"{note}; {more}" if note else more
 
@@ -132,7 +143,7 @@ def _pair_group(members, simple, report_id, used):
     rows, paired = [], {}   # paired: actual → end of the rate it was paired with
     rates = [r for r in members if r["kind"] == "rate" and r["unit"] in _RATE_PER and
              any(w in (r["indicator"] or "") + before_text(r) for w in _COMPLETION_WORDS) and
-             not _TARGET_BEFORE.search(before_text(r)) and not _TARGET_AFTER.match(simple, r["end"])]
+             not _is_target(simple, r, before_text(r))]
     # "完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%": the n rates go to the last n actuals.
     respectively = [r for r in rates if "分别" in before_text(r)]
     if respectively:

@@ -20,6 +20,7 @@ _DATE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4}|(?:1|2|19
                    + _NUM + r"?\s*[xX×*]*\s*月\s*" + _NUM + r"?\s*[xX×*]*\s*日\s*$"
                    + r"|^\s*(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\s*$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR_END = re.compile(r"[\d〇零一二三四五六七八九十xX*]")   # the last character of a written year
 # A year in Chinese numerals (二〇二一年, 二0二一年), read digit by digit.
 _CN_YEAR = re.compile(r"(?<![〇零一二三四五六七八九0])([一二][〇零一二三四五六七八九0]{3})\s*年")
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "0": "0"}
@@ -50,6 +51,8 @@ def _lex():
         placeholder=re.compile(d["year"]["placeholder"]),
         body_year=re.compile(rf"(?<!\d)((?:19|20)\d{{2}})\s*年(?={alt(d['year']['body_cues'])})"),
         period=re.compile(alt([w for w, _ in d["period"]["words"]])),
+        # A year and period words before an organisation in a title ("2020年上半年巴南区林业局").
+        time_lead=re.compile(rf"^(?:[〇零一二三四五六七八九十两\dxX*]*年|{alt([w for w, _ in d['period']['words']])})+"),
         opening_period=re.compile(rf"(?:^|(?<=[,。;:\s年\dxX*]))(?:{alt([w for w, _ in d['period']['words']])})"),
         month=re.compile(d["period"]["month"]),
         plan_sec=re.compile(alt(d["sections"]["plan"])),
@@ -201,15 +204,11 @@ def _year_token(text: str, s: int = 0, e: int | None = None, body: bool = False)
     return int(real.group(1)) if real else None
 
 
-# A date before the organisation in a title ("2020年上半年巴南区林业局…") is not its name.
-_TIME_LEAD = re.compile(r"^(?:[〇零一二三四五六七八九十两\dxX*]*年度?|上半年|下半年|前三季度|第?[一二三四]季度|全年|年终)+")
-
-
 def _org(text: str):
     """(org, region) from the first organisation name in ``text``."""
     lex = _lex()
     for m in lex["org"].finditer(text or ""):
-        region = _TIME_LEAD.sub("", lex["org_lead"].sub("", m.group(1)))
+        region = lex["time_lead"].sub("", lex["org_lead"].sub("", m.group(1)))
         org = region + m.group(2)
         return org, (region if len(region) >= 2 else None)
     return None, None
@@ -219,9 +218,8 @@ def _period(title: str, opening: str):
     lex = _lex()
     words = dict(lex["d"]["period"]["words"])
     for m in lex["period"].finditer(title or ""):
-        # "2020年工作总结" is annual; "上年工作总结" (a garbled 上半年?) says nothing
-        if m.group().startswith(("年工作", "年总结")) and not re.match(r"[\d〇零一二三四五六七八九十xX*]", title[m.start() - 1:m.start()]):
-            continue
+        if m.group() in lex["d"]["period"]["after_a_year"] and not (m.start() and _YEAR_END.match(title, m.start() - 1)):
+            continue   # "上年工作总结" (a garbled 上半年?) says nothing
         return words[m.group()]
     mm = lex["month"].search(title or "")
     if mm:

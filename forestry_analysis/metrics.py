@@ -44,15 +44,11 @@ _BASE = re.compile(r"\(.*\)$")
 _PLAN_NOUN_HEAD = re.compile(_IND["plan_head_pattern"])
 _PLAN_NOUN_TAIL = re.compile(_IND["plan_tail_pattern"])
 _GROUP_END = re.compile("[。!?\n]")
-_DONE_AS_TOLD = re.compile(r"完成[^,;。]{0,6}下达的")
-_PER = re.compile(r"\s*/\s*[万千百十亿]?\s*(?:公顷|亩|平方|公里|人|年|hm)")
 _OF_RATE = re.compile(r"的\s*(?:[\d.]+|[xX*?]+)\s*[%‰倍]")
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 _PUNCT = re.compile(r"[,;。!?:、()\s\d]")
 _BLANK = re.compile(r"(?=[_xX×*?])(?<![A-Za-z0-9])(?:_+|[xX×*?]+)(?![A-Za-z0-9_])")   # a blank where a number goes
-# A quantity compared with, not reported: 占计划X的, 较上年, 为计划X的 (the plan it is measured against).
-_REFERENCE = re.compile(r"\s*(占|较|比|相比|相当于|为[^,;。]{0,4}?(?:计划|任务|目标))")
 _OF_TOTAL = re.compile(r"\s*(占|为|达|完成)")           # a rate of the quantity before it
 
 
@@ -105,6 +101,24 @@ def _rules():
     k = _words(lexicon_data.toml("kinds.toml"))
     slogans = lexicon_data.lines("slogans.txt")
     return r, k, re.compile("|".join(map(re.escape, sorted(slogans, key=len, reverse=True))))
+
+
+@lru_cache(maxsize=1)
+def _reference():
+    """A clause opening that compares the quantity after it: 占, 较, 比 …, or 为 + a plan noun."""
+    kinds = _rules()[1]
+    return re.compile(rf"\s*(?:{kinds['reference'].rx.pattern}|为[^,;。]{{0,4}}?{kinds['plan_nouns'].rx.pattern})")
+
+
+def _per(text, pos) -> bool:
+    """Whether "/" and a unit follow ``pos`` (0.02次/万公顷, 3次/年): a quantity per something."""
+    p = _skip_space(text, pos)
+    if text[p:p + 1] != "/":
+        return False
+    p = _skip_space(text, p + 1)
+    sc = match_scale(text, p)
+    q = p + len(sc[0]) if sc else p
+    return match_unit(text, q) is not None or _starts(text, q, _rules()[1]["per_time"]) is not None
 
 
 def _starts(text, pos, words):
@@ -605,7 +619,8 @@ def annotate(text: str, ms: list[Mention], ctx):
         a = _skip_paren_back(text, m.start)
         ws = _window_start(text, a, _PHRASE_END, floor)
         before = _clean(text[ws:a])
-        after = _after_phrase(text, m.unit_end) if m.unit_end < len(text) and not _PER.match(text, m.unit_end) else ""
+        per = _per(text, m.unit_end)
+        after = _after_phrase(text, m.unit_end) if m.unit_end < len(text) and not per else ""
         weak = len(before) < 2 or bool(_VERBS_ONLY.match(before))
         after = _LEADING_VERB.sub("", after, count=1) if _LEADING_VERB.match(after) else after
         if after in _FILLER_HEAD or len(after) < (1 if m.unit.family == "count" else 2):
@@ -646,10 +661,9 @@ def annotate(text: str, ms: list[Mention], ctx):
             ind = earlier[-1].indicator
         m.indicator = ind
         cs = _window_start(text, m.start, _CLAUSE_END, s_start)
-        m.extra["reference"] = bool(_REFERENCE.match(text, cs, m.start))
+        m.extra["reference"] = bool(_reference().match(text, cs, m.start))
         # Kind.
-        if m.unit.family in ("percent", "ratio") or m.unit.surface in kinds["rate_units"] or \
-                _PER.match(text, m.unit_end):   # 0.02次/万公顷: a frequency per area
+        if m.unit.family in ("percent", "ratio") or m.unit.surface in kinds["rate_units"] or per:
             m.kind = "rate"
         else:
             k = bisect_left(group_ends, m.start)
@@ -714,7 +728,8 @@ def _kind(text, m, ctx, kinds, ws, earlier, plan_led=False):
                 if not _starts(window, mm.end(), kinds["plan_noun_not_before"])), default=-1)
     if noun > max(strong, actual, verb) and _OF_RATE.match(text, m.unit_end):
         return "plan"   # 完成年计划8000亩的95%: the plan the rate is measured against
-    if verb >= 0 and _DONE_AS_TOLD.search(window):
+    told = kinds["done_as_told"].rx.search(window)
+    if told and 0 <= actual <= told.start():
         return "actual"   # 完成省下达的3万亩造林任务: the target handed down, done
     if strong >= 0 and strong >= verb:
         return "actual"
