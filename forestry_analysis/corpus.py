@@ -440,7 +440,7 @@ def _collect(sources) -> tuple[list[Path], list[dict]]:
     files, errors = [], []
     for src in map(Path, sources):
         if not src.is_dir():
-            files.append(src)
+            files.append((src, _real(src)))
             continue
         visited = set()
         def onerror(e):
@@ -464,7 +464,7 @@ def _collect(sources) -> tuple[list[Path], list[dict]]:
                     # the real path: the folder's, resolved once, unless the file is a link
                     files.append((p, _real(p) if os.path.islink(p) else os.path.join(real_root, name)))
     out, seen = [], set()
-    for f, key in ((f, _real(f)) if isinstance(f, Path) else f for f in files):
+    for f, key in files:   # (path, real path)
         if key not in seen:
             seen.add(key)
             out.append(f)
