@@ -77,12 +77,13 @@ def _alternation(words: tuple, tail: str = "") -> re.Pattern:
 
 
 class Words(tuple):
-    """A lexicon word list with its longest-first alternation compiled once (``rx``); being a
-    tuple, ``text.endswith(words)`` tests every word at once."""
+    """A lexicon word list with its longest-first alternation compiled once (``rx``) and the
+    length of its longest word; being a tuple, ``text.endswith(words)`` tests every word at once."""
 
     def __new__(cls, words):
         self = super().__new__(cls, words)
         self.rx = _alternation(tuple(words))
+        self.longest = max(map(len, self), default=0)
         return self
 
 
@@ -277,9 +278,8 @@ class _Extractor:
     def formulation_after(self, pos):
         """A pesticide formulation named within a few characters after ``pos`` (20%吡虫啉可湿性粉剂)."""
         nm = self.rules["not_metric"]
-        window = self.t[pos:pos + nm["formulation_window"] + max(map(len, nm["formulations"]))]
-        m = nm["formulations"].rx.search(window)
-        return m is not None and m.start() <= nm["formulation_window"] and not _PUNCT.search(window, 0, m.start())
+        m = nm["formulations"].rx.search(self.t, pos, pos + nm["formulation_window"] + nm["formulations"].longest)
+        return m is not None and m.start() - pos <= nm["formulation_window"] and not _PUNCT.search(self.t, pos, m.start())
 
     def line_start(self, pos):
         i = pos - 1
@@ -726,7 +726,8 @@ def _kind(text, m, ctx, kinds, ws, earlier, plan_led=False):
     verb = last(kinds["plan_verbs"])
     noun = max((mm.end() for mm in kinds["plan_nouns"].rx.finditer(window)
                 if not _starts(window, mm.end(), kinds["plan_noun_not_before"])), default=-1)
-    if noun > max(strong, actual, verb) and _OF_RATE.match(text, m.unit_end):
+    noun_last = noun > max(strong, actual, verb)   # a plan noun is the cue nearest the number
+    if noun_last and _OF_RATE.match(text, m.unit_end):
         return "plan"   # 完成年计划8000亩的95%: the plan the rate is measured against
     told = kinds["done_as_told"].rx.search(window)
     if told and 0 <= actual <= told.start():
@@ -743,7 +744,7 @@ def _kind(text, m, ctx, kinds, ws, earlier, plan_led=False):
     if prior and verb < 0 and strong < 0 and (in_list or _BREAKDOWN.match(window)):
         m.extra["breakdown"] = True
         return prior[-1]   # a breakdown ("其中…任务5万亩, …3万亩") shares the kind of its total
-    if noun > max(strong, actual, verb) and noun == len(window.rstrip(_SPACE)) and \
+    if noun_last and noun == len(window.rstrip(_SPACE)) and \
             not kinds["plan_list_ends"].rx.search(window):
         return "plan"   # 除治任务5万株: the target of the work, not the work done
     if actual >= 0:
