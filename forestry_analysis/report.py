@@ -74,6 +74,14 @@ class _Context:
         return self.body[0] <= pos < self.body[1]
 
 
+def _table(name: str, doc: str) -> cached_property:
+    """A DataFrame property for table ``name``, built once from ``Report.rows(name)``."""
+    def build(self) -> pd.DataFrame:
+        return schema.frame(name, self.rows(name))
+    build.__doc__ = doc
+    return cached_property(build)
+
+
 class Report:
     """One work report: ``text`` as read, and its tables (meta, outline, sentences, tasks,
     metrics, numbers, completion, quality)."""
@@ -186,39 +194,14 @@ class Report:
             raise KeyError(f"no table {table!r}; one of {', '.join(self._ROWS)}")
         return getattr(self, self._ROWS[table])
 
-    @cached_property
-    def meta_table(self) -> pd.DataFrame:
-        return schema.frame("meta", self._meta_rows)
-
-    @cached_property
-    def outline(self) -> pd.DataFrame:
-        return schema.frame("outline", self._outline_rows)
-
-    @cached_property
-    def sentences(self) -> pd.DataFrame:
-        return schema.frame("sentences", self._sentence_rows)
-
-    @cached_property
-    def tasks(self) -> pd.DataFrame:
-        return schema.frame("tasks", self._task_rows)
-
-    @cached_property
-    def metrics(self) -> pd.DataFrame:
-        """One row per quantity mention (see ``schema.TABLES['metrics']``)."""
-        return schema.frame("metrics", self._metric_rows)
-
-    @cached_property
-    def numbers(self) -> pd.DataFrame:
-        """Ledger of every number-like token, with is_metric and the reason."""
-        return schema.frame("numbers", self._number_rows)
-
-    @cached_property
-    def completion(self) -> pd.DataFrame:
-        return schema.frame("completion", self._completion_rows)
-
-    @cached_property
-    def quality(self) -> pd.DataFrame:
-        return schema.frame("quality", self._quality_rows)
+    meta_table = _table("meta", "The meta dict as a one-row table.")
+    outline = _table("outline", "One row per heading or enumerated item.")
+    sentences = _table("sentences", "Sentences tiling the whole text.")
+    tasks = _table("tasks", "One row per work item, done or planned.")
+    metrics = _table("metrics", "One row per quantity mention (see ``schema.TABLES['metrics']``).")
+    numbers = _table("numbers", "Ledger of every number-like token, with is_metric and the reason.")
+    completion = _table("completion", "Each actual paired with its plan and rate.")
+    quality = _table("quality", "Data-quality findings: lost numbers, placeholders, conflicts, mismatches.")
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name (for export)."""
