@@ -90,6 +90,9 @@ def test_tables_writes_every_table(tmp_path, fmt, seed_report):
     assert stdout.split() == [str(p) for p in written]
     assert len(metrics) == len(seed_report.metrics) > 0
     assert list(metrics["raw"]) == list(seed_report.metrics["raw"])
+    text = Path(SEED).read_text(encoding="utf-8")   # every exported row points at its words
+    assert all(text[int(s):int(e)] == str(raw) for s, e, raw in zip(metrics["start"], metrics["end"], metrics["raw"]))
+    assert {"232个", "1700余处"} <= set(metrics["raw"].astype(str))
     assert set(metrics["report_id"]) == {"seed_banan_2020h1"}
 
 
