@@ -8,6 +8,7 @@ Every sentence is computed from the tables.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,16 +19,16 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import categories, plots, schema
+from . import labels as zh, plots, schema
 
 TABLES = ["metrics", "completion", "tasks", "quality", "meta"]
 SHEETS = {"metrics": "指标", "completion": "完成情况", "tasks": "工作事项", "quality": "数据质量",
           "meta": "报告信息"}
 CHART_TITLES = {"completion_rates": "计划完成情况", "fire_prevention": "森林防火",
                 "pest_control": "林业有害生物防治"}
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-KIND_LABELS = {"actual": "完成", "plan": "计划", "rate": "比率"}
-STATUS_LABELS = {"done": "已开展", "planned": "计划"}
+SEVERITY_LABELS = zh.labels("severity")
+KIND_LABELS = zh.labels("kind")
+STATUS_LABELS = zh.labels("status")
 PERCENT_COLUMNS = {"completion": {"rate", "stated_rate"}}
 MAX_WIDTH = 50
 MIN_WIDTH = 6
@@ -57,7 +58,59 @@ def write_brief(tables, out_dir, title: str | None = None) -> dict[str, Path]:
     md = out / "briefing.md"
     md.write_text(summary_markdown(frames, title=title, charts=charted), encoding="utf-8")
     paths["briefing.md"] = md
+    from .brief_docx import write_docx
+    heading, scope_line, sections = docx_content(frames, title)
+    paths["briefing.docx"] = write_docx(out / "briefing.docx", heading, scope_line, sections,
+                                        {c: out / f"{c}.png" for c in charted})
     return paths
+
+
+SUBHEADINGS = "一二三四五六七八九十"
+
+
+def docx_content(frames: dict[str, pd.DataFrame], title: str | None = None):
+    """(title, scope line, {section heading: blocks}) of the Word briefing, from the same
+    builders as the Markdown one."""
+    metrics, completion, tasks, quality, meta = (frames.get(n) if frames.get(n) is not None else schema.frame(n)
+                                                 for n in ("metrics", "completion", "tasks", "quality", "meta"))
+    m = plots.meta_table(meta, metrics, completion, tasks, quality)
+    ids = list(m.index)
+    scope = plots.scope_label(m, ids)
+    files = "、".join(dict.fromkeys(Path(str(p)).name for p in meta["path"].dropna())) if "path" in meta else ""
+    scope_line = f"（共 {len(ids)} 份报告" + (f"；来源文件：{files}" if files else "") + "）"
+    figures = key_figures(metrics)
+    task_cats = _str_col(tasks, "category").fillna("other") if len(tasks) else pd.Series(dtype=object)
+    cat_names = zh.labels("category")
+    main: list = [f"提取指标 {len(metrics)} 条（数字缺失 {int(_lost(metrics).sum())} 条），完成情况 {len(completion)} 条，"
+                  f"工作事项 {len(tasks)} 条，数据质量问题 {len(quality)} 条。"]
+    others = [c for c in schema.CATEGORIES if c not in ("fire_prevention", "pest_control")
+              and c in set(figures["category"]) | set(task_cats)]
+    for i, cat in enumerate(others):
+        main.append(f"（{SUBHEADINGS[i % 10]}）{cat_names.get(cat, cat)}")
+        main += category_blocks(figures, tasks, task_cats, cat, m)
+    done = completion_blocks(completion, m) if len(completion) else ["报告中未找到完成数与计划数的配对。"]
+    findings = [re.sub(r"，位置 \d+–\d+", "", line[2:])
+                for line in _quality_lines(quality, metrics, m, meta) if line.startswith("- ")]
+    if len(findings) > DOCX_ROWS:
+        findings = findings[:DOCX_ROWS] + [f"另有 {len(findings) - DOCX_ROWS} 条，见 briefing.xlsx 的“{SHEETS['quality']}”表。"]
+    sections = {"一、主要数据": main, "二、计划完成情况": list(done),
+                "三、森林防火": category_blocks(figures, tasks, task_cats, "fire_prevention", m),
+                "四、林业有害生物防治": category_blocks(figures, tasks, task_cats, "pest_control", m),
+                "五、数据质量": findings or ["未发现数据质量问题。"]}
+    sections = {k: [_shorten(b) for b in v] for k, v in sections.items()}
+    return title or (scope + " 林业工作简报").strip(), scope_line, sections
+
+
+DOCX_ROWS = 12   # rows of a Word table or findings listed; the rest are in briefing.xlsx
+
+
+def _shorten(block):
+    """A Word table cut to ``DOCX_ROWS`` rows, with a last row saying how many are in the workbook."""
+    if isinstance(block, str) or len(block[1]) <= DOCX_ROWS:
+        return block
+    header, rows = block
+    more = [f"另有 {len(rows) - DOCX_ROWS} 项，见 briefing.xlsx"] + [None] * (len(header) - 1)
+    return header, rows[:DOCX_ROWS] + [more]
 
 
 def _table(tables, name: str) -> pd.DataFrame:
@@ -127,9 +180,11 @@ def _shown(v, percent: bool) -> str:
 
 
 def _value_labels() -> dict[str, dict[str, str]]:
-    """Coded columns shown in Chinese in the workbook (category, kind, status, severity)."""
-    return {"category": categories.labels(), "kind": KIND_LABELS, "status": STATUS_LABELS,
-            "severity": SEVERITY_LABELS}
+    """Coded columns shown in Chinese in the workbook: category, kind, status, severity,
+    completion basis, quality code, period and report kind."""
+    return {"category": zh.labels("category"), "kind": KIND_LABELS, "status": STATUS_LABELS,
+            "severity": SEVERITY_LABELS, "basis": zh.labels("basis"), "code": zh.labels("quality_code"),
+            "report_kind": zh.labels("report_kind")}
 
 
 def write_workbook(frames: dict[str, pd.DataFrame], path) -> Path:
@@ -159,6 +214,10 @@ def write_workbook(frames: dict[str, pd.DataFrame], path) -> Path:
                 value = _cell_value(raw)
                 if cols[c - 1] in codes and isinstance(value, str):
                     value = codes[cols[c - 1]].get(value, value)
+                elif cols[c - 1] == "period" and isinstance(value, str):
+                    value = zh.period(value)
+                elif cols[c - 1] == "path" and isinstance(value, str):
+                    value = Path(value).name   # a file name, never an absolute path
                 cell = ws.cell(row=r, column=c, value=value)
                 if isinstance(value, str) and value.startswith("="):
                     cell.data_type = "s"
@@ -201,11 +260,13 @@ def _str_col(df: pd.DataFrame, col: str) -> pd.Series:
 
 
 def key_figures(metrics: pd.DataFrame) -> pd.DataFrame:
-    """Per category, indicator, kind and unit: sum of known values, mentions, lost numbers."""
-    cols = ["category", "indicator", "kind", "unit", "total", "mentions", "lost", "approx", "values"]
+    """Per report, category, indicator, kind and unit: sum of known values, mentions, lost
+    numbers. Never summed across reports (other places or periods)."""
+    cols = ["report_id", "category", "indicator", "kind", "unit", "total", "mentions", "lost", "approx", "values"]
     if metrics is None or metrics.empty:
         return pd.DataFrame(columns=cols)
     df = pd.DataFrame({
+        "report_id": _str_col(metrics, "report_id").fillna(""),
         "category": _str_col(metrics, "category").fillna("other"),
         "indicator": _str_col(metrics, "indicator").fillna("未命名指标"),
         "kind": _str_col(metrics, "kind").fillna("actual"),
@@ -215,9 +276,10 @@ def key_figures(metrics: pd.DataFrame) -> pd.DataFrame:
         "approx": metrics["approx"].fillna(False).astype(bool),
     })
     rows = []
-    for (cat, ind, kind, unit), g in df.groupby(["category", "indicator", "kind", "unit"], sort=False):
+    for (rid, cat, ind, kind, unit), g in df.groupby(["report_id", "category", "indicator", "kind", "unit"],
+                                                    sort=False):
         known = g.loc[~g["lost"], "value"]
-        rows.append({"category": cat, "indicator": ind, "kind": kind, "unit": unit,
+        rows.append({"report_id": rid, "category": cat, "indicator": ind, "kind": kind, "unit": unit,
                      "total": float(known.sum()) if len(known) else None,
                      "mentions": len(g), "lost": int(g["lost"].sum()),
                      "approx": bool(g.loc[~g["lost"], "approx"].any()),
@@ -253,7 +315,7 @@ def summary_markdown(frames: dict[str, pd.DataFrame], title: str | None = None,
     m = plots.meta_table(meta, metrics, completion, tasks, quality)
     ids = list(m.index)
     scope = plots.scope_label(m, ids)
-    cat_names = categories.labels()
+    cat_names = zh.labels("category")
     lines = [f"# {title or (scope + ' 林业工作简报').strip()}", ""]
     lines += [f"范围：{scope or '未注明'}；共 {len(ids)} 份报告，提取指标 {len(metrics)} 条"
               f"（数字缺失 {int(_lost(metrics).sum())} 条），完成情况 {len(completion)} 条，"
@@ -278,21 +340,8 @@ def summary_markdown(frames: dict[str, pd.DataFrame], title: str | None = None,
         lines += ["（无数据）", ""]
     for cat in present:
         lines += [f"### {cat_names.get(cat, cat)}", ""]
-        part = figures[figures["category"] == cat]
-        if len(part):
-            lost = int(part["lost"].sum())
-            lines += [f"指标 {len(part)} 项、提及 {int(part['mentions'].sum())} 处，其中数字缺失 {lost} 处。",
-                      ""]
-            lines += _md_table(["指标", "类型", "单位", "合计", "提及", "数字缺失"], [
-                [r["indicator"], KIND_LABELS.get(r["kind"], r["kind"]), r["unit"] or None,
-                 _figure_text(r), r["mentions"], r["lost"]] for _, r in part.iterrows()])
-        if len(tasks):
-            t = tasks[task_cats == cat]
-            if len(t):
-                status = _str_col(t, "status").fillna("")
-                counts = "，".join(f"{STATUS_LABELS.get(s, s or '未注明')} {n} 项"
-                                  for s, n in status.value_counts().items())
-                lines += [f"工作事项 {len(t)} 项（{counts}）。", ""]
+        for block in category_blocks(figures, tasks, task_cats, cat, m):
+            lines += _md_table(*block) if isinstance(block, tuple) else [block, ""]
 
     lines += ["## 计划完成情况", ""]
     if len(completion):
@@ -309,6 +358,38 @@ def summary_markdown(frames: dict[str, pd.DataFrame], title: str | None = None,
     return "\n".join(lines).rstrip() + "\n"
 
 
+def key_table(part: pd.DataFrame, m: pd.DataFrame) -> tuple[list[str], list[list]]:
+    """The key-figures rows of one category: one row per report and indicator (a 报告 column
+    when there are several reports); a rate lists its values, it is never added up."""
+    names = plots.report_labels(m, list(m.index))
+    multi = part["report_id"].nunique() > 1
+    header = (["报告"] if multi else []) + ["指标", "类型", "单位", "数值", "提及", "数字缺失"]
+    rows = [([names.get(r["report_id"], r["report_id"])] if multi else []) +
+            [r["indicator"], KIND_LABELS.get(r["kind"], r["kind"]), r["unit"] or None,
+             _figure_text(r), r["mentions"], r["lost"]] for _, r in part.iterrows()]
+    return header, rows
+
+
+def category_blocks(figures: pd.DataFrame, tasks: pd.DataFrame, task_cats: pd.Series, cat: str,
+                    m: pd.DataFrame) -> list:
+    """What the briefing says of one work category: a sentence, the key-figures table and the
+    count of work items (``str`` paragraphs and ``(header, rows)`` tables)."""
+    blocks: list = []
+    part = figures[figures["category"] == cat]
+    if len(part):
+        lost = int(part["lost"].sum())
+        blocks.append(f"指标 {len(part)} 项、提及 {int(part['mentions'].sum())} 处，其中数字缺失 {lost} 处。")
+        blocks.append(key_table(part, m))
+    if len(tasks):
+        t = tasks[task_cats == cat]
+        if len(t):
+            status = _str_col(t, "status").fillna("")
+            counts = "，".join(f"{STATUS_LABELS.get(s, s or '未注明')} {n} 项"
+                              for s, n in status.value_counts().items())
+            blocks.append(f"工作事项 {len(t)} 项（{counts}）。")
+    return blocks
+
+
 def _lost(metrics: pd.DataFrame) -> pd.Series:
     if metrics is None or metrics.empty:
         return pd.Series(dtype=bool)
@@ -316,7 +397,13 @@ def _lost(metrics: pd.DataFrame) -> pd.Series:
 
 
 def _completion_lines(completion: pd.DataFrame, m: pd.DataFrame) -> list[str]:
-    labels = plots.report_labels(m, list(m.index))
+    head, table = completion_blocks(completion, m)
+    return [head, ""] + _md_table(*table)
+
+
+def completion_blocks(completion: pd.DataFrame, m: pd.DataFrame):
+    """A sentence counting the pairs, and the completion table (header, rows)."""
+    names = plots.report_labels(m, list(m.index))
     rows, lost, bad = [], 0, 0
     for r in completion.itertuples(index=False):
         rid = str(r.report_id)
@@ -327,15 +414,16 @@ def _completion_lines(completion: pd.DataFrame, m: pd.DataFrame) -> list[str]:
             plots.fmt_rate(r.actual / r.plan) if r.plan else "—")
         consistent = "—" if not _known(r.consistent) else ("是" if r.consistent else "否")
         bad += consistent == "否"
-        rows.append([labels.get(rid, rid), r.indicator, _fmt_amount(r.actual), _fmt_amount(r.plan),
+        rows.append([names.get(rid, rid), r.indicator, _fmt_amount(r.actual), _fmt_amount(r.plan),
                      r.unit,
                      rate, plots.fmt_rate(float(r.stated_rate)) if _known(r.stated_rate) else None,
                      consistent])
-    head = [f"共 {len(completion)} 项；完成数或计划数缺失 {lost} 项；报告完成率与数字不符 {bad} 项。", ""]
-    return head + _md_table(["报告", "指标", "完成", "计划", "单位", "完成率", "报告完成率", "一致"], rows)
+    head = f"共 {len(completion)} 项；完成数或计划数缺失 {lost} 项；报告完成率与数字不符 {bad} 项。"
+    return head, (["报告", "指标", "完成", "计划", "单位", "完成率", "报告完成率", "一致"], rows)
 
 
 def _quality_lines(quality: pd.DataFrame, metrics: pd.DataFrame, m: pd.DataFrame, meta) -> list[str]:
+    names = plots.report_labels(m, list(m.index))
     lines = []
     lost = _lost(metrics)
     if len(lost):
@@ -352,7 +440,7 @@ def _quality_lines(quality: pd.DataFrame, metrics: pd.DataFrame, m: pd.DataFrame
             parts = [p.strip() for p in str(w).split(";") if p.strip() and p.strip() not in reported] \
                 if _known(w) else []
             if parts:
-                lines += [f"- 报告 {rid} 元数据提示：{_md('；'.join(parts))}"]
+                lines += [f"- 报告 {names.get(str(rid), rid)} 元数据提示：{_md('；'.join(parts))}"]
     if not lines:
         return ["未发现数据质量问题。", ""]
     lines.append("")
@@ -363,7 +451,8 @@ def _quality_lines(quality: pd.DataFrame, metrics: pd.DataFrame, m: pd.DataFrame
         order = {s: i for i, s in enumerate(["error", "warning", "info"])}
         items = sorted(summary.items(), key=lambda kv: (order.get(kv[0][0], 9), -kv[1]))
         lines += _md_table(["严重程度", "问题", "条数"],
-                           [[SEVERITY_LABELS.get(s, s), c, n] for (s, c), n in items])
+                           [[SEVERITY_LABELS.get(s, s), zh.display("quality_code", c), n]
+                            for (s, c), n in items])
         lines += ["### 问题明细", ""]
         ranked = quality.assign(_order=sev.map(lambda s: order.get(s, 9))).sort_values(
             "_order", kind="stable")
@@ -371,7 +460,7 @@ def _quality_lines(quality: pd.DataFrame, metrics: pd.DataFrame, m: pd.DataFrame
             where = f"，位置 {r.start}–{r.end}" if _known(r.start) and _known(r.end) else ""
             s = str(r.severity) if _known(r.severity) else "info"
             lines.append(f"- 【{SEVERITY_LABELS.get(s, s)}】{_md(r.message)}"
-                         f"（{_md(r.code)}；报告 {_md(r.report_id)}{where}）")
+                         f"（{_md(zh.display('quality_code', r.code))}；报告 {_md(names.get(str(r.report_id), r.report_id))}{where}）")
         if len(quality) > MAX_FINDINGS:
             lines.append(f"- 另有 {len(quality) - MAX_FINDINGS} 条，见 briefing.xlsx 的“{SHEETS['quality']}”表。")
         lines.append("")
