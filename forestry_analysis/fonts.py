@@ -86,8 +86,20 @@ def cjk_font_path() -> str:
     return _register(os.environ.get(ENV_VAR) or None)[0]
 
 
+def cjk_rc() -> dict:
+    """The rcParams that make Chinese text draw (font families with the CJK fallback, and
+    ``axes.unicode_minus`` off only when no font has U+2212), for ``matplotlib.rc_context``:
+    the package's charts use it so that plotting never changes the user's global settings."""
+    path, family = _register(os.environ.get(ENV_VAR) or None)
+    rc = {"font.family": ["sans-serif", family], "font.sans-serif": [BASE_FAMILY, family]}
+    if not _minus_available(path):
+        rc["axes.unicode_minus"] = False
+    return rc
+
+
 def use_cjk_font() -> str:
-    """Register a CJK font with matplotlib and make it the glyph fallback after DejaVu Sans.
+    """Register a CJK font with matplotlib and make it the glyph fallback after DejaVu Sans,
+    globally (for an analyst's own charts; the package's charts use ``cjk_rc`` in a context).
 
     Order: the file named by ``$FORESTRY_CJK_FONT``; a system Noto Sans CJK / Source Han Sans /
     WenQuanYi font; the Noto Sans CJK SC shipped by the ``mplfonts`` package. Safe to call
@@ -95,13 +107,9 @@ def use_cjk_font() -> str:
     call (cheap, and survives ``rcdefaults``). Returns the CJK family name; raises
     ``RuntimeError`` when no CJK font can be found.
     """
-    path, family = _register(os.environ.get(ENV_VAR) or None)
-    rc = matplotlib.rcParams
-    rc["font.family"] = ["sans-serif", family]
-    rc["font.sans-serif"] = [BASE_FAMILY, family]
-    if not _minus_available(path):
-        rc["axes.unicode_minus"] = False
-    return family
+    rc = cjk_rc()
+    matplotlib.rcParams.update(rc)
+    return rc["font.sans-serif"][1]
 
 
 @lru_cache(maxsize=8)

@@ -7,11 +7,13 @@ placeholder labelled 数据缺失, never as a zero-length bar. Titles name regio
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -215,8 +217,20 @@ def fmt_rate(v: float) -> str:
 
 # ---------------------------------------------------------------- figure scaffolding
 
+def _styled(chart):
+    """Draw ``chart`` inside ``rc_context`` with the CJK font settings, and lay out every tick
+    there, so the figure shows Chinese wherever it is later drawn while the user's own
+    rcParams (and style) are never changed."""
+    @functools.wraps(chart)
+    def draw(*args, **kwargs):
+        with matplotlib.rc_context(fonts.cjk_rc()):
+            fig = chart(*args, **kwargs)
+            fig.draw_without_rendering()
+        return fig
+    return draw
+
+
 def _figure(width: float, height: float, title: str, source: str, note: str = "") -> Figure:
-    fonts.use_cjk_font()
     fig = Figure(figsize=(width, height), layout="constrained", dpi=100)
     fig.suptitle(title, fontsize=13)
     lines = _wrap(source, int(width * 72 / 4 * 0.92)) + ([note] if note else [])
@@ -387,6 +401,7 @@ def _legend(ax, handles, fontsize: float = 8.5):
 
 # ---------------------------------------------------------------- completion rates
 
+@_styled
 def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
                      by: str = "indicator", max_rows: int = 40) -> Figure:
     """Completion rate per indicator (``by="indicator"``) or grouped per report (``by="report"``).
@@ -505,6 +520,7 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
 
 # ---------------------------------------------------------------- fire prevention
 
+@_styled
 def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
                     max_reports: int = 8) -> Figure:
     """Fire-prevention activity: one bar per indicator, one panel per unit.
@@ -555,6 +571,7 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
 
 # ---------------------------------------------------------------- pest control
 
+@_styled
 def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
                  meta: pd.DataFrame | None = None, max_reports: int = 8) -> Figure:
     """Pest control: treated area in 亩 against plan or surveyed area, and counts.
@@ -693,9 +710,9 @@ def save(fig: Figure, out_dir, name: str) -> tuple[Path, Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     png, svg = out / f"{name}.png", out / f"{name}.svg"
-    fonts.use_cjk_font()
-    fig.savefig(png, dpi=DPI, facecolor="white")
-    fig.savefig(svg, facecolor="white")
+    with matplotlib.rc_context(fonts.cjk_rc()):
+        fig.savefig(png, dpi=DPI, facecolor="white")
+        fig.savefig(svg, facecolor="white")
     return png, svg
 
 

@@ -386,3 +386,23 @@ def test_large_inputs_are_capped_and_say_so():
     assert any("共12份" in t.get_text() for t in fig.texts)
     assert "2021年度" in " ".join(_legend_texts(fig)) and "2013年度" not in " ".join(_legend_texts(fig))
     assert not _render(fig)
+
+
+def test_charts_leave_the_users_rcparams_untouched(tmp_path):
+    metrics, completion, meta = CASES["corpus"]()
+    with matplotlib.rc_context({"font.family": ["serif"], "axes.unicode_minus": True}):
+        before = dict(matplotlib.rcParams)
+        charts = _charts(metrics, completion, meta)
+        plots.save(charts["fire"], tmp_path, "fire")
+        after = dict(matplotlib.rcParams)
+    assert [k for k in before if before[k] != after[k]] == []
+
+
+def test_charts_show_chinese_when_drawn_under_the_users_own_style():
+    import matplotlib.pyplot as plt
+
+    metrics, completion, meta = CASES["corpus"]()
+    charts = _charts(metrics, completion, meta)
+    with plt.style.context("ggplot"), matplotlib.rc_context({"font.family": ["serif"]}):
+        for name, fig in charts.items():
+            assert not [str(w.message) for w in _render(fig) if "missing from font" in str(w.message)], name
