@@ -17,11 +17,12 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from . import fonts, schema
+from . import labels as zh
 from .categories import labels as category_labels
 
 MISSING = "数据缺失"
@@ -249,19 +250,19 @@ def _empty(fig: Figure) -> Figure:
     return fig
 
 
-def _missing_band(ax, y: float, height: float, text: str = MISSING, x: float = 0.5,
-                  ha: str = "center"):
-    """A hatched placeholder across the whole row: the value is lost, so it has no length."""
+def _missing_band(ax, y: float, height: float, text: str = MISSING):
+    """A lost value: a short boxed 数据缺失 label at the start of the axis, with a grey dash where
+    the bar would begin. It has no length, so it is never the biggest bar on the chart."""
     trans = blended_transform_factory(ax.transAxes, ax.transData)
-    ax.add_patch(Rectangle((0, y - height / 2), 1, height, transform=trans, facecolor="none",
-                           edgecolor=MISSING_EDGE, hatch="///", linewidth=0.8, gid="missing"))
-    ax.text(x, y, text, transform=trans, ha=ha, va="center", fontsize=8.5, color="0.2",
-            gid="missing-label", bbox=dict(boxstyle="square,pad=0.2", facecolor="white",
-                                           edgecolor="none"))
+    ax.plot([0, 0.012], [y, y], transform=trans, color=MISSING_EDGE, linewidth=2.5, solid_capstyle="butt",
+            gid="missing", clip_on=False)
+    ax.text(0.018, y, text, transform=trans, ha="left", va="center", fontsize=9, color="0.25",
+            gid="missing-label", bbox=dict(boxstyle="square,pad=0.2", facecolor="#f2f2f2", edgecolor=MISSING_EDGE,
+                                           linewidth=0.6))
 
 
 def _missing_handle():
-    return Patch(facecolor="none", edgecolor=MISSING_EDGE, hatch="///", label=MISSING)
+    return Line2D([], [], color=MISSING_EDGE, linewidth=2.5, label=MISSING)
 
 
 def _value_label(ax, x: float, y: float, text: str, color="0.15", boxed: bool = False):
@@ -401,117 +402,140 @@ def _legend(ax, handles, fontsize: float = 8.5):
 
 # ---------------------------------------------------------------- completion rates
 
-@_styled
-def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
-                     by: str = "indicator", max_rows: int = 40) -> Figure:
-    """Completion rate per indicator (``by="indicator"``) or grouped per report (``by="report"``).
+STATUS_MET, STATUS_BEHIND, STATUS_UNKNOWN = "达到计划", "未达到计划", "无法判断"
+STATUS_COLORS = {STATUS_MET: "#3a8a3a", STATUS_BEHIND: "#e07b18", STATUS_UNKNOWN: "#9a9a9a"}
+RATE_CAP = 2.0           # the completion axis ends at 200%; a longer bar is cut there and labelled
+SLIDE = (13.33, 7.5)     # inches: a 16:9 slide
 
-    Bars show actual/plan; a 100% line marks the plan and, for half-year reports, a dashed
-    时间过半 line marks 50%. Rows whose actual or plan was lost are hatched 数据缺失 bands (with
-    the rate the report states, if any, as a marker); rows whose stated rate disagrees with the
-    numbers get a red outline. At most ``max_rows`` rows are drawn (the footer says so).
+
+def completion_rates_data(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
+                          by: str = "indicator", max_rows: int = 12) -> pd.DataFrame:
+    """The table ``completion_rates`` draws, row for row (same arguments).
+
+    One row per (report, indicator), grouped by report (in time order) and sorted by rate
+    within it, lost rates last. ``shown`` is the rate drawn: computed from actual/plan, else
+    the one the report states (``source`` 报告所述), else NA (``source`` 缺失, drawn as a label
+    at zero). ``status`` is 达到计划 (≥100%), 未达到计划 or 无法判断; ``elapsed`` is the share of
+    the year the report's period covers (时间进度), NA for a whole year.
     """
     if by not in ("indicator", "report"):
         raise ValueError("by must be 'indicator' or 'report'")
     comp = completion if completion is not None else schema.frame("completion")
     m = meta_table(meta, comp)
     ids = _report_ids(m, comp)
-    multi = len(ids) > 1
-    labels = report_labels(m, ids)
-    cats = {c: i for i, c in enumerate(schema.CATEGORIES)}
+    names = report_labels(m, ids)
     rank = {r: i for i, r in enumerate(ids)}
-    df = comp.assign(rid_key=comp["report_id"].astype(str),
-                     cat_rank=comp["category"].astype(object).map(lambda c: cats.get(c, len(cats))))
-    primary = ["cat_rank", "indicator"] if by == "indicator" else []
-    df = df.assign(rep_rank=df["rid_key"].map(rank)).sort_values(
-        primary + ["rep_rank"] + ([] if by == "indicator" else ["cat_rank", "indicator"]), kind="stable")
-    note = f"图中显示前{max_rows}项，共{len(df)}项" if len(df) > max_rows else ""
-    df = df.head(max_rows)
-    n = len(df)
-    names = [axis_label(i, u).count("\n") + 1 + multi for i, u in zip(df["indicator"], df["unit"])]
-    row_h = 0.2 + 0.2 * max(names, default=1)
+    rows = []
+    for r in comp.itertuples(index=False):
+        rid = str(r.report_id)
+        lost = [w for w, v in (("完成数", r.actual), ("计划数", r.plan)) if not _known(v)]
+        rate = float(r.rate) if not lost and _known(r.rate) else \
+            (float(r.actual) / float(r.plan) if not lost and r.plan else None)
+        stated = float(r.stated_rate) if _known(r.stated_rate) else None
+        shown = rate if rate is not None else stated
+        source = "计算" if rate is not None else "报告所述" if stated is not None else "缺失"
+        mismatch = _known(r.consistent) and not bool(r.consistent)
+        status = STATUS_UNKNOWN if shown is None or mismatch else STATUS_MET if shown >= 1 - 1e-9 else STATUS_BEHIND
+        period = m.at[rid, "period"] if rid in m.index else None
+        rows.append(dict(report_id=rid, report=names.get(rid, rid), indicator=r.indicator, unit=r.unit,
+                         category=r.category if _known(r.category) else "other",
+                         actual=r.actual if _known(r.actual) else None, plan=r.plan if _known(r.plan) else None,
+                         rate=rate, stated_rate=stated, shown=shown, source=source, status=status,
+                         consistent=None if not _known(r.consistent) else bool(r.consistent),
+                         lost="、".join(lost) if lost else ("计划为0" if rate is None and stated is None else ""),
+                         elapsed=zh.elapsed(period), _rank=rank.get(rid, len(rank))))
+    df = pd.DataFrame(rows, columns=["report_id", "report", "indicator", "unit", "category", "actual", "plan", "rate",
+                                     "stated_rate", "shown", "source", "status", "consistent", "lost", "elapsed",
+                                     "_rank"])
+    df = df.assign(_missing=df["shown"].isna(), _neg=-df["shown"].astype(float))
+    df = df.sort_values(["_rank", "_missing", "_neg"], kind="stable").drop(columns=["_rank", "_missing", "_neg"])
+    df["label"] = [axis_label(i, u) for i, u in zip(df["indicator"], df["unit"])]
+    dup = df.groupby(["report_id", "label"]).cumcount()
+    df["label"] = [lab if n == 0 else f"{lab} 之{n + 1}" for lab, n in zip(df["label"], dup)]
+    out = df.head(max_rows).reset_index(drop=True)
+    out.attrs["total_rows"] = len(df)
+    return out
+
+
+@_styled
+def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
+                     by: str = "indicator", max_rows: int = 12) -> Figure:
+    """Completion rate per (report, indicator), the rows of ``completion_rates_data``.
+
+    Bars are coloured by status (达到计划 / 未达到计划 / 无法判断); a rate the report only states
+    is a hollow dashed bar everywhere; a rate whose stated value disagrees with the numbers has
+    a red outline; a lost rate is a short 数据缺失 label at zero, never a bar. A solid line marks
+    the plan (100%), a dashed one the time elapsed in each report's period (上半年 50%,
+    第三季度 75%, months). The axis stops at 200%; a longer bar is cut there with its true value
+    written beyond. At most ``max_rows`` rows (the footer says how many there are).
+    """
+    data = completion_rates_data(completion, meta, by=by, max_rows=max_rows)
+    comp = completion if completion is not None else schema.frame("completion")
+    m = meta_table(meta, comp)
+    ids = _report_ids(m, comp)
     scope = ids or list(m.index)
-    fig = _figure(9.5, max(3.2, n * row_h + 2.4), f"{scope_label(m, scope)} 计划完成情况".strip(),
-                  source_line(m, scope), note)
-    if n == 0:
+    total = data.attrs.get("total_rows", len(data))
+    note = f"图中显示前{len(data)}项，共{total}项，其余见表格" if total > len(data) else ""
+    fig = _figure(*SLIDE, f"{scope_label(m, scope)} 计划完成情况".strip(), source_line(m, scope), note)
+    if data.empty:
         return _empty(fig)
     ax = fig.add_subplot()
-    ticks, rates = [], []
-    any_missing = any_bad = any_stated_only = False
-    stated_rows, drawn = [], set()
-    elapsed = {}
+    multi = data["report_id"].nunique() > 1
+    n = len(data)
+    shown = [v for v in data["shown"] if v is not None and v == v]
+    xmax = max(1.1, min(max(shown, default=1.0), RATE_CAP)) * 1.18
+    any_missing = any_bad = any_stated = False
+    elapsed_labels = {}
     prev = None
-    for y, row in enumerate(df.itertuples(index=False)):
-        rid = row.rid_key
-        labels.setdefault(rid, rid)
-        ind = axis_label(row.indicator, row.unit)
-        ticks.append((f"{labels[rid]}\n{ind}" if by == "report" else f"{ind}\n{labels[rid]}")
-                     if multi else ind)
-        if by == "report" and prev is not None and prev != rid:
+    for y, row in enumerate(data.itertuples(index=False)):
+        if multi and prev is not None and prev != row.report_id:
             ax.axhline(y - 0.5, color="0.75", linewidth=0.8)
-        prev = rid
-        period = m.at[rid, "period"]
-        if _known(period) and str(period) in TIME_ELAPSED:
-            elapsed[y] = TIME_ELAPSED[str(period)]
-        lost = [w for w, v in (("完成数", row.actual), ("计划数", row.plan)) if not _known(v)]
-        rate = None if lost else row.rate
-        if not lost and not _known(rate) and row.plan:
-            rate = row.actual / row.plan
-        stated = row.stated_rate if _known(row.stated_rate) else None
-        if not _known(rate):
+        prev = row.report_id
+        if row.elapsed is not None and row.elapsed == row.elapsed:
+            ax.plot([row.elapsed] * 2, [y - 0.42, y + 0.42], color="#c0392b", linestyle="--", linewidth=1.1,
+                    zorder=3, gid="elapsed")
+            elapsed_labels[row.elapsed] = None
+        if row.shown is None or row.shown != row.shown:
             any_missing = True
-            text = MISSING + (f"：{'、'.join(lost)}" if lost else "：计划为0")
-            if stated is not None:
-                ax.plot([stated], [y], marker="D", color="0.2", markersize=5, zorder=4)
-                _value_label(ax, stated, y, f"报告称{fmt_rate(stated)}", boxed=True)
-                any_stated_only = True
-                rates.append(stated)
-                stated_rows.append((y, stated, text))
-                continue
-            _missing_band(ax, y, 0.7, text)
+            _missing_band(ax, y, 0.6, f"{MISSING}：{row.lost}" if row.lost else MISSING)
             continue
-        rate = float(rate)
-        rates.append(rate)
-        bad = _known(row.consistent) and not bool(row.consistent)
+        width = min(row.shown, RATE_CAP)
+        bad = row.consistent is False
         any_bad |= bad
-        cat = row.category if _known(row.category) else "other"
-        drawn.add(cat)
-        ax.barh(y, rate, height=0.62, color=CATEGORY_COLORS.get(cat, CATEGORY_COLORS["other"]),
-                edgecolor=ALERT if bad else "none", linewidth=2.2 if bad else 0, gid="value")
-        text = fmt_rate(rate)
-        if bad and stated is not None:
-            text += f" (报告称{fmt_rate(stated)})"
-        _value_label(ax, rate, y, text, color=ALERT if bad else "0.15", boxed=True)
-    ax.set_yticks(range(n), ticks)
+        color = STATUS_COLORS[row.status if not bad else STATUS_UNKNOWN]
+        if row.source == "报告所述":
+            any_stated = True
+            ax.barh(y, width, height=0.6, facecolor="white", edgecolor="0.35", linestyle="--", linewidth=1.2,
+                    gid="stated")
+        else:
+            ax.barh(y, width, height=0.6, color=color, edgecolor=ALERT if bad else "none",
+                    linewidth=2.2 if bad else 0, gid="value")
+        text = fmt_rate(row.shown) + (f" 报告所述（{MISSING}，无法核对）" if row.source == "报告所述" and row.lost
+                                      else " 报告所述（无法核对）" if row.source == "报告所述" else "")
+        if bad and row.stated_rate is not None:
+            text += f" (报告称{fmt_rate(row.stated_rate)})"
+        if row.shown > RATE_CAP:
+            text = "▶ 实际" + text
+        _value_label(ax, width, y, text, color=ALERT if bad else "0.15", boxed=True)
+    ticks = [f"{r.report}  {r.label}" if multi else r.label for r in data.itertuples(index=False)]
+    ax.set_yticks(range(n), ticks, fontsize=10)
     ax.set_ylim(n - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     ax.axvline(1.0, color="0.15", linewidth=1.2, zorder=3)
-    handles = [Line2D([], [], color="0.15", linewidth=1.2, label="计划 (100%)")]
-    if elapsed:
-        if len(elapsed) == n:
-            x, text = next(iter(elapsed.values()))
-            ax.axvline(x, color="#c0392b", linestyle="--", linewidth=1.1, zorder=3)
-        else:
-            for y, (x, text) in elapsed.items():
-                ax.plot([x, x], [y - 0.45, y + 0.45], color="#c0392b", linestyle="--", linewidth=1.1,
-                        zorder=3)
-        handles += [Line2D([], [], color="#c0392b", linestyle="--", label=text)]
     _number_axis(ax, False)
     ax.xaxis.set_major_formatter(PercentFormatter(xmax=1, decimals=0))
-    xmax = max([1.0] + rates) * 1.3
     ax.set_xlim(0, xmax)
-    for y, stated, text in stated_rows:
-        left = stated / xmax > 0.45
-        _missing_band(ax, y, 0.7, text, x=0.02 if left else 0.98, ha="left" if left else "right")
-    ax.set_xlabel("完成率 (完成数 / 计划数, %)")
-    present = [c for c in schema.CATEGORIES if c in drawn]
-    names = category_labels()
-    handles = [Patch(facecolor=CATEGORY_COLORS[c], label=names.get(c, c)) for c in present] + handles
+    ax.set_xlabel("完成率 (完成数 ÷ 计划数, %)；颜色表示是否达到计划")
+    handles = [Patch(facecolor=STATUS_COLORS[s], label=s) for s in (STATUS_MET, STATUS_BEHIND)
+               if (data["status"] == s).any()]
+    handles.append(Line2D([], [], color="0.15", linewidth=1.2, label="计划 (100%)"))
+    for x in sorted(elapsed_labels):
+        handles.append(Line2D([], [], color="#c0392b", linestyle="--",
+                              label=f"时间过半 ({x:.0%})" if abs(x - 0.5) < 1e-9 else f"时间进度 ({x:.0%})"))
+    if any_stated:
+        handles.append(Patch(facecolor="white", edgecolor="0.35", linestyle="--", label="报告所述完成率 (无法核对)"))
     if any_missing:
         handles.append(_missing_handle())
-    if any_stated_only:
-        handles.append(Line2D([], [], marker="D", color="0.2", linestyle="none", markersize=5,
-                              label="报告所述完成率 (无法核对)"))
     if any_bad:
         handles.append(Patch(facecolor="white", edgecolor=ALERT, linewidth=2.2, label=INCONSISTENT))
     _legend(ax, handles)
