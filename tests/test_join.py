@@ -81,7 +81,7 @@ def test_seed_done_items_with_no_number(seed):
     assert bare["headline"].isna().all()
 
 
-def test_corpus_tables_carry_task_ids(tmp_path):
+def test_corpus_tables_carry_task_ids():
     c = fa.read_corpus([GOLD / "seed_banan_2020h1.txt"], cache=False, workers=1)
     r = fa.read_report(GOLD / "seed_banan_2020h1.txt")
     assert c.tasks["task_id"].tolist() == r.tasks["task_id"].tolist()
