@@ -49,7 +49,7 @@ _PERIOD_START = {"Q1": 0, "H1": 0, "Q2": 3, "Q3": 6, "H2": 6, "Q4": 9, "annual":
 CACHE_ENV = "FORESTRY_CACHE_DIR"
 # Modules whose code decides a report's tables (a change to them invalidates the cache).
 _PIPELINE = ("reading", "normalize", "meta", "outline", "tasks", "metrics", "numbers", "units",
-             "categories", "completion", "quality", "report", "schema", "lexicon_data", "corpus")
+             "categories", "completion", "quality", "report", "schema", "lexicon_data", "corpus", "join")
 
 # -- entries: one Arrow row per file ------------------------------------------------------
 
@@ -516,6 +516,13 @@ class Corpus:
 
     def __len__(self):
         return len(self.meta)
+
+    def followups(self, min_similarity: float | None = None) -> pd.DataFrame:
+        """Each planned item matched with the done item of a later report of the same org that
+        carries it out, or listed as not reported (see ``forestry_analysis.followups``)."""
+        from .followups import MIN_SIMILARITY, followups
+        return followups(self.meta, self.tasks, self.metrics,
+                         MIN_SIMILARITY if min_similarity is None else min_similarity)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"meta": self.meta, "metrics": self.metrics, "tasks": self.tasks,

@@ -162,6 +162,12 @@ class Report:
         return rows
 
     @cached_property
+    def _joined(self) -> tuple[list[dict], list[dict]]:
+        """Task and metric rows with the join columns (task_id; n_metrics, n_missing, headline)."""
+        from .join import join
+        return join(self.text, self._task_rows, self._metric_rows)
+
+    @cached_property
     def _number_rows(self) -> list[dict]:
         _, ledger = self._extracted
         rows = []
@@ -182,8 +188,11 @@ class Report:
         from .quality import quality_rows
         return quality_rows(self.report_id, self.meta, self._metric_rows, self._number_rows, self._completion_rows)
 
+    _joined_task_rows = property(lambda self: self._joined[0])
+    _joined_metric_rows = property(lambda self: self._joined[1])
+
     _ROWS = {"meta": "_meta_rows", "outline": "_outline_rows", "sentences": "_sentence_rows",
-             "tasks": "_task_rows", "metrics": "_metric_rows", "numbers": "_number_rows",
+             "tasks": "_joined_task_rows", "metrics": "_joined_metric_rows", "numbers": "_number_rows",
              "completion": "_completion_rows", "quality": "_quality_rows"}
 
     def rows(self, table: str) -> list[dict]:

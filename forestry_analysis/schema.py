@@ -16,6 +16,7 @@ CATEGORIES = ["afforestation", "fire_prevention", "pest_control", "forest_resour
               "epidemic", "party_building", "project", "other"]
 STATUSES = ["done", "planned"]
 SEVERITIES = ["info", "warning", "error"]
+OUTCOMES = ["reported", "not_reported", "no_later_report"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ TABLES: dict[str, list[Field]] = {
         Field("section", STR, "章节", "Heading of the enclosing section."),
         Field("sentence_id", "Int64", "句号", "Row of Report.sentences holding the mention."),
         Field("sentence", STR, "句子", "The sentence holding the mention."),
+        Field("task_id", "Int64", "条目号", "The work item holding the mention; NA outside every item."),
     ],
     "numbers": [
         _ID, _START, _END,
@@ -91,6 +93,10 @@ TABLES: dict[str, list[Field]] = {
         Field("status", _cat(STATUSES), "状态", "done (reported) or planned (下一步, 下半年计划 …)."),
         Field("category", _cat(CATEGORIES), "类别", "Work area from keywords."),
         _START, _END,
+        Field("task_id", "Int64", "条目号", "Position of the work item in the report, from 0 (text order)."),
+        Field("n_metrics", "Int64", "指标数", "Rows of Report.metrics inside the item."),
+        Field("n_missing", "Int64", "缺失数", "Of those, numbers lost or hidden behind a placeholder."),
+        Field("headline", STR, "要点", "The item's first metric in its clause, as written; NA without metrics."),
     ],
     "completion": [
         _ID,
@@ -128,6 +134,17 @@ TABLES: dict[str, list[Field]] = {
         Field("date", STR, "日期", "ISO date of the signature."),
         Field("report_kind", STR, "报告类型", "summary, plan or both."),
         Field("warnings", STR, "提示", "Metadata warnings joined by '; '."),
+    ],
+    "followups": [   # Corpus.followups: a planned item and the later done item that carries it out
+        Field("org", STR, "单位", ""),
+        Field("plan_report_id", STR, "计划报告", ""), Field("plan_task_id", "Int64", "计划条目号", ""),
+        Field("plan_text", STR, "计划内容", ""), Field("plan_category", _cat(CATEGORIES), "类别", ""),
+        Field("plan_metrics", STR, "计划指标", "The planned item's metrics (indicator and number), joined by '；'."),
+        Field("done_report_id", STR, "完成报告", "NA when not reported."), Field("done_task_id", "Int64", "完成条目号", ""),
+        Field("done_text", STR, "完成内容", ""),
+        Field("done_metrics", STR, "完成指标", "The done item's metrics, joined by '；'."),
+        Field("similarity", "Float64", "相似度", "Word overlap (idf-weighted cosine of jieba words), 0–1."),
+        Field("outcome", _cat(OUTCOMES), "结果", "reported, not_reported, or no_later_report (no later report of the org)."),
     ],
 }
 

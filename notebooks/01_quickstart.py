@@ -77,6 +77,26 @@ r.metrics.groupby(["category", "kind"], observed=True).size().unstack(fill_value
 r.tasks[["section", "item", "status", "category", "text"]].head(10)
 
 # %% [markdown]
+# ## 事项与指标 · Tasks joined with metrics
+# 每处指标的 `task_id`（条目号）指向包含它的工作事项（事项之外的数字为空）；每个事项有
+# `指标数`、`缺失数` 和 `要点`（第一处指标所在分句的原文）。下面：计划事项及其目标，没有任何数字的已完成事项。
+# 多份报告时，`fa.read_corpus(...).followups()` 把上一期的计划事项与下一期同一单位的完成事项按用词匹配，
+# 没有对应的列为 `not_reported`。
+
+# %%
+# NBVAL_CHECK_OUTPUT
+planned = r.tasks[r.tasks["status"] == "planned"]
+targets = r.metrics[r.metrics["kind"] == "plan"].groupby("task_id")["raw"].agg("、".join)
+(planned.assign(targets=planned["task_id"].map(targets))
+ [["task_id", "item", "category", "n_metrics", "headline", "targets"]]
+ .rename(columns={**schema.labels("tasks"), "targets": "计划目标"}))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+done = r.tasks[(r.tasks["status"] == "done") & (r.tasks["n_metrics"] == 0)]
+done[["task_id", "subsection", "item", "text"]].assign(text=done["text"].str[:40]).rename(columns=schema.labels("tasks"))
+
+# %% [markdown]
 # ## 完成情况 · Completion
 # 完成数 / 计划数；`报告完成率` 是报告自己写的比例，`一致` 表示两者在四舍五入范围内相符。
 # 比率以百分数显示（保留一位小数）。
