@@ -7,5 +7,5 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
 .venv/bin/python -m pytest -q -p no:cacheprovider \
-    --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+    --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
     tests/ notebooks/ "$@"

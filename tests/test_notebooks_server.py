@@ -2,7 +2,7 @@
 served by JupyterLab.
 
 Their stored outputs are checked separately by nbval:
-    pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
+    pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
 """
 from __future__ import annotations
 
