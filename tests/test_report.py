@@ -18,6 +18,10 @@ def test_read_report_from_path_and_from_text_agree(seed):
     other = fa.read_report(text=SEED.read_text(encoding="utf-8"), report_id="seed")
     assert seed.text == other.text
     assert seed.metrics.drop(columns="report_id").equals(other.metrics.drop(columns="report_id"))
+    text = SEED.read_text(encoding="utf-8")   # and both point at the seed's own words
+    for raw, value in (("288名", 288), ("1700余处", 1700), ("232个", 232), ("16驾次", 16)):
+        row = other.metrics[other.metrics["raw"] == raw].iloc[0]
+        assert text[row["start"]:row["end"]] == raw and row["value"] == value
     assert seed.report_id == "seed_banan_2020h1" and other.report_id == "seed"
 
 
