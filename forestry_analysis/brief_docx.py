@@ -56,6 +56,11 @@ def _table(doc, header: list[str], rows: list[list]):
         _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 10.5, bold=True)
     for row in rows:
         cells = table.add_row().cells
+        if len(row) > 1 and all(v is None for v in row[1:]):   # a note row ("另有 N 项…") spans the table
+            merged = cells[0].merge(cells[-1])
+            merged.text = ""
+            _font(merged.paragraphs[0].add_run(str(row[0])), BODY_FONT, 10.5)
+            continue
         for cell, value in zip(cells, row):
             cell.text = ""
             _font(cell.paragraphs[0].add_run("—" if value is None else str(value)), BODY_FONT, 10.5)
