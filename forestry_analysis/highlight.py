@@ -10,12 +10,11 @@ import html
 
 import pandas as pd
 
+from . import labels
 from .categories import labels as category_labels
 
-COLOURS = {"afforestation": "#b7e4c7", "fire_prevention": "#ffc9a9", "pest_control": "#e5d4ff",
-           "forest_resources": "#cfe8fc", "ecology": "#d8f3dc", "epidemic": "#f1f1f1",
-           "party_building": "#fde2e4", "project": "#fff3b0", "other": "#e9ecef"}
-KIND_LABELS = {"actual": "完成", "plan": "计划", "rate": "比率"}
+COLOURS = labels.category_colours("highlight")
+KIND_LABELS = labels.labels("kind")
 
 
 class Highlight:

@@ -48,3 +48,23 @@ def elapsed(code) -> float | None:
     if len(p) == 3 and p[0] == "M" and p[1:].isdigit():
         return int(p[1:]) / 12 if int(p[1:]) < 12 else None
     return _groups()["period_elapsed"].get(p)
+
+
+@lru_cache(maxsize=1)
+def _colours() -> dict:
+    return lexicon_data.toml("colours.toml")
+
+
+def category_order() -> list[str]:
+    """Every category of categories.toml in display order (colours.toml ``order``; categories
+    it does not list come after the listed ones, ``other`` last)."""
+    listed = [c for c in _colours()["order"] if c != "other"]
+    known = list(lexicon_data.toml("categories.toml"))
+    return [c for c in listed if c in known] + [c for c in known if c not in listed] + ["other"]
+
+
+def category_colours(what: str = "chart") -> dict[str, str]:
+    """Category → colour, ``what`` = chart (bars) or highlight (text background); a category
+    without an entry gets the default."""
+    data = _colours()
+    return {c: data[what].get(c, data[f"default_{what}"]) for c in category_order()}

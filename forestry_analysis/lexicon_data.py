@@ -1,13 +1,25 @@
-"""Load the linguistic data files in ``forestry_analysis/lexicon/`` (cached, read once)."""
+"""Load the linguistic data files in ``forestry_analysis/lexicon/`` (cached, read once).
+
+``FORESTRY_LEXICON_DIR`` names a folder whose files replace the package's files of the same
+name (set it before the package is imported): a bureau's own categories, units or catalogue
+without editing the package.
+"""
 from __future__ import annotations
 
 import csv
+import os
 import tomllib
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+
+ENV_VAR = "FORESTRY_LEXICON_DIR"
 
 
 def _open(name: str):
+    own = os.environ.get(ENV_VAR)
+    if own and (Path(own) / name).is_file():
+        return Path(own) / name
     return resources.files("forestry_analysis").joinpath("lexicon").joinpath(name)
 
 

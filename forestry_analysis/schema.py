@@ -11,9 +11,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from . import labels
+
 KINDS = ["actual", "plan", "rate"]
-CATEGORIES = ["afforestation", "fire_prevention", "pest_control", "forest_resources", "ecology",
-              "epidemic", "party_building", "project", "other"]
+CATEGORIES = labels.category_order()   # from lexicon/categories.toml and colours.toml
 STATUSES = ["done", "planned"]
 SEVERITIES = ["info", "warning", "error"]
 OUTCOMES = ["reported", "not_reported", "no_later_report"]
