@@ -241,26 +241,28 @@ def _kind(title: str, norm, lo: int, hi: int) -> str:
     return "summary"
 
 
+SOURCE_NAMES = {"title": "标题", "signature": "落款", "opening": "开头", "page header": "页眉"}
+
+
 def _choose_year(sources: list[tuple[str, object]], warnings: list[str], tolerance: int):
-    """Year from the first source that states one; warn on placeholders and conflicts."""
+    """Year from the first source that states one; warn (in Chinese, for the briefing) on
+    placeholders and conflicts."""
     stated = [(name, y) for name, y in sources if y is not None]
     if not stated:
-        warnings.append("no year stated in the title, signature or opening")
+        warnings.append("标题、落款和开头均未写明年份")
         return None
     name, y = stated[0]
     if isinstance(y, str):
-        warnings.append(f"placeholder year {y} in the {name}; year unknown")
+        warnings.append(f"{SOURCE_NAMES[name]}中的年份是占位符「{y}」，年份不明")
         return None
     trusted = [(n, v) for n, v in stated if n in ("title", "signature") and isinstance(v, int)]
     for n, v in trusted:
         if n != name and abs(v - y) > tolerance:
-            warnings.append(f"the {n} says {v} but the {name} says {y}; using {y}")
+            warnings.append(f"{SOURCE_NAMES[n]}写{v}年，{SOURCE_NAMES[name]}写{y}年，按{y}年")
     header = next((v for n, v in stated if n == "page header" and isinstance(v, int) and v != y), None)
     if header is not None:
         agree = [n for n, v in trusted if v == y] or [name]
-        verb = "say" if len(agree) > 1 else "says"
-        warnings.append(f"page header says {header} but the report's {' and '.join(agree)} {verb} {y}; "
-                        f"using {y}")
+        warnings.append(f"页眉写{header}年，报告{'和'.join(SOURCE_NAMES[n] for n in agree)}写{y}年，按{y}年")
     return y
 
 
@@ -292,7 +294,7 @@ def extract_meta(norm, path=None) -> dict:
     if title_span:
         title = lex["strip_suffix"].sub("", text[title_span[0]:title_span[1]]) or None
     elif (title := _title_from_path(path)) is not None:
-        warnings.append("no title line in the text; title taken from the file name")
+        warnings.append("正文中没有标题行，标题取自文件名")
     opening = text[body_start:body_start + lex["d"]["year"]["opening_chars"]]
     sources = [("title", _year_token(title or "")),
                ("signature", sig[1] if sig else None),
@@ -300,7 +302,7 @@ def extract_meta(norm, path=None) -> dict:
                ("page header", next((y for s, e in headers if (y := _year_token(text, s, e)) is not None), None))]
     year = _choose_year(sources, warnings, lex["d"]["year"]["date_tolerance"])
     if sig and sig[2] is None:
-        warnings.append(f"signature date {text[sig[0][0]:sig[0][1]].split()[-1]} is incomplete")
+        warnings.append(f"落款日期「{text[sig[0][0]:sig[0][1]].split()[-1]}」不完整")
     org, region = _org(title)
     if org is None and sig:
         org, region = _org(text[sig[0][0]:sig[0][1]])
