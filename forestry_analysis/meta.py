@@ -25,6 +25,7 @@ _YEAR_END = re.compile(r"[\d〇零一二三四五六七八九十xX*]")   # the l
 _CN_YEAR = re.compile(r"(?<![〇零一二三四五六七八九0])([一二][〇零一二三四五六七八九0]{3})\s*年")
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "0": "0"}
 _STOP = re.compile(r"[。!?]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
@@ -111,10 +112,37 @@ def _is_teaser(text: str, s: int, e: int) -> bool:
     return len(line) >= 20 and rest.startswith(line)
 
 
-def _head(text: str):
-    """Walk the page head: (body_start, title_span or None, other title-like spans)."""
+def _is_headline(text: str, s: int, e: int) -> bool:
+    """A news headline as the first line of the body: short, no sentence punctuation, mostly
+    Han characters, and more text after it."""
+    lo, hi = _lex()["d"]["preamble"]["headline_len"]
+    line = text[s:e]
+    return (lo <= len(line) <= hi and not re.search(r"[。,;:!?、]", line) and not find_markers(line)
+            and len(_HAN.findall(line)) >= 0.7 * len(line) and len(text) - e > 3 * len(line))
+
+
+def _run_in_title(text: str, s: int, e: int, gap):
+    """A title that runs straight into the body on one line ("某县林业局2019年工作要点2019年,全县…",
+    "…工作情况的总结 上半年,在县委…"): the end of the longest such title, or None."""
     lex = _lex()
-    titles, pos = [], 0
+    head = text[s:min(e, s + lex["d"]["title"]["max_len"])]
+    stop = re.search(r"[。,;:!?]", head)
+    head = head[:stop.start()] if stop else head
+    ends = [m.end() for m in lex["title_word"].finditer(head)]
+    for end in reversed(ends):
+        title = head[:end].strip()
+        if end < len(head) and len(title) >= 6 and "、" not in title and _is_title(title) and \
+                (head[end].isspace() or head[end].isdigit() or gap(s + end)):
+            return s + end
+    return None
+
+
+def _head(text: str, gap=lambda i: False):
+    """Walk the page head: (body_start, title_span or None, other title-like spans). ``gap(i)``
+    says whether the text as read had white space before offset ``i`` (normalising removes
+    the spaces between Chinese characters)."""
+    lex = _lex()
+    titles, chrome, pos = [], [], 0
     for s, e in _lines(text):
         s, e = _strip(text, s, e)
         pos = s
@@ -122,8 +150,15 @@ def _head(text: str):
             continue
         line = text[s:e]
         if _is_title(line) or lex["header"].search(line) or _is_teaser(text, s, e):
-            if _is_title(line):
-                titles.append((s, e))
+            (titles if _is_title(line) else chrome).append((s, e))
+            pos = e
+            continue
+        if not titles and (cut := _run_in_title(text, s, e, gap)) is not None:
+            titles.append(_strip(text, s, cut))
+            pos = cut
+            break
+        if not titles and _is_headline(text, s, e):
+            titles.append((s, e))
             pos = e
             continue
         hits = list(lex["blurb"].finditer(text, s, e))
@@ -137,7 +172,7 @@ def _head(text: str):
         pos = len(text)
     while pos < len(text) and text[pos].isspace():
         pos += 1
-    return pos, (titles[-1] if titles else None), titles[:-1]
+    return pos, (titles[-1] if titles else None), titles[:-1], chrome
 
 
 def _tail(text: str, lo: int) -> int:
@@ -214,6 +249,25 @@ def _org(text: str):
     return None, None
 
 
+_PLACEHOLDER_NAME = re.compile(r"[Xx×*]")
+
+
+def _body_place(text: str) -> str | None:
+    """The first administrative place name of the body ("确保眉山市生态安全" → 眉山市), as jieba
+    tags place names (ns); generic and relative names (各乡镇, 全市, 我州) are not regions."""
+    from .segment import cut_pos
+    lex = _lex()
+    units = tuple(lex["d"]["org"]["units"])
+    generic = tuple(lex["d"]["region"]["generic_lead"])
+    terrain = tuple(lex["d"]["region"]["body_not_units"])
+    for word, flag in cut_pos(text):
+        if flag == "ns" and word.endswith(units) and not word.endswith(terrain) and len(word) >= 3 \
+                and not word.startswith(generic) \
+                and not _PLACEHOLDER_NAME.search(word):
+            return word
+    return None
+
+
 def _period(title: str, opening: str):
     lex = _lex()
     words = dict(lex["d"]["period"]["words"])
@@ -241,7 +295,15 @@ def _kind(title: str, norm, lo: int, hi: int) -> str:
     return "summary"
 
 
-SOURCE_NAMES = {"title": "标题", "signature": "落款", "opening": "开头", "page header": "页眉"}
+SOURCE_NAMES = {"title": "标题", "signature": "落款", "opening": "开头", "page header": "页眉",
+                "page chrome": "网页发布日期"}
+_PAGE_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+
+
+def _date_year(text: str, s: int, e: int):
+    """The year of a publication date on a page-chrome line (发布时间:2018-11-20, 2022-02-09 11:28)."""
+    m = _PAGE_DATE.search(text, s, e)
+    return int(m.group(1)) if m else None
 
 
 def _choose_year(sources: list[tuple[str, object]], warnings: list[str], tolerance: int):
@@ -283,7 +345,7 @@ def extract_meta(norm, path=None) -> dict:
     """
     lex = _lex()
     text = norm.text
-    body_start, title_span, headers = _head(text)
+    body_start, title_span, headers, chrome = _head(text, lambda i: 0 < i < len(text) and norm.orig(i) - norm.orig(i - 1) > 1)
     tail = max(_tail(text, body_start), body_start)
     sig = _signature(text, body_start, tail)
     body_end = tail
@@ -299,7 +361,8 @@ def extract_meta(norm, path=None) -> dict:
     sources = [("title", _year_token(title or "")),
                ("signature", sig[1] if sig else None),
                ("opening", _year_token(opening, body=True)),
-               ("page header", next((y for s, e in headers if (y := _year_token(text, s, e)) is not None), None))]
+               ("page header", next((y for s, e in headers if (y := _year_token(text, s, e)) is not None), None)),
+               ("page chrome", next((y for s, e in chrome if isinstance(y := _date_year(text, s, e), int)), None))]
     year = _choose_year(sources, warnings, lex["d"]["year"]["date_tolerance"])
     if sig and sig[2] is None:
         warnings.append(f"落款日期「{text[sig[0][0]:sig[0][1]].split()[-1]}」不完整")
@@ -308,6 +371,10 @@ def extract_meta(norm, path=None) -> dict:
         org, region = _org(text[sig[0][0]:sig[0][1]])
     if org is None:
         org, region = _org(opening)
+    if region is not None and _PLACEHOLDER_NAME.search(region):
+        region = None                      # XX县: a template's blank, not a place
+    if region is None:
+        region = _body_place(text[body_start:body_start + lex["d"]["region"]["body_chars"]])
     return dict(title=title, org=org, region=region, year=year, period=_period(title, opening),
                 date=sig[2] if sig else None, report_kind=_kind(title, norm, body_start, body_end),
                 warnings=warnings, body_start=body_start, body_end=body_end,
