@@ -131,7 +131,8 @@ def _run_in_title(text: str, s: int, e: int, gap):
     ends = [m.end() for m in lex["title_word"].finditer(head)]
     for end in reversed(ends):
         title = head[:end].strip()
-        if end < len(head) and len(title) >= 6 and "、" not in title and _is_title(title) and \
+        if end < len(head) and len(title) >= 6 and not _NOT_RUN_IN.search(_YEAR_WORD.sub("", title)) and \
+                _is_title(title) and \
                 (head[end].isspace() or head[end].isdigit() or gap(s + end)):
             return s + end
     return None
@@ -250,6 +251,8 @@ def _org(text: str):
 
 
 _PLACEHOLDER_NAME = re.compile(r"[Xx×*]")
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}\s*年")
+_NOT_RUN_IN = re.compile(r"[\d()、%]")   # a quantity or an aside: body text, not a title
 
 
 def _body_place(text: str) -> str | None:
