@@ -271,6 +271,8 @@ class _Extractor:
             return "ordinal"
         if tok.start and t[tok.start - 1] == "(" and nxt == ")":
             return "ordinal"
+        if tok.start and t[tok.start - 1] == "年" and _starts(t, tok.end, nm["issue_after"]):
+            return "name"   # 2022年11期: a journal issue
         if _starts(t, tok.end, nm["name_after"]):
             return "date" if t[tok.end] == "号" and t[max(0, tok.start - 1):tok.start] == "月" else "name"
         return None
@@ -296,6 +298,7 @@ class _Extractor:
             self.take(tok, tokens[i + 1] if i + 1 < len(tokens) else None)
         self.blanks()
         self.lost_units()
+        self.lost_counts()
         self.mentions.sort(key=lambda m: m.start)
         return self
 
@@ -509,6 +512,45 @@ class _Extractor:
             self.ledger.append(dict(start=s, end=end, raw=t[s:end], form="unit_only", value=None,
                                     is_metric=True, reason="lost_number"))
             pos = end
+
+    def lost_counts(self):
+        """A count classifier ending a clause right after what a counting verb governs lost its
+        number: 举办培训班期, 印发明白纸份, 出动车辆次, 每周巡查次, 共计株."""
+        t, nm = self.t, self.rules["not_metric"]
+        taken = sorted((m.start, m.end) for m in self.mentions)
+        taken_starts = [a for a, _ in taken]
+        rx, verbs, blockers = _weak_count_rx(), nm["lost_count_verbs"], nm["lost_count_blockers"]
+        pos = 0
+        while (m := rx.search(t, pos)) is not None:
+            s, end = m.start(), m.end()
+            pos = s + 1
+            nxt = t[end:end + 1]
+            if s == 0 or nxt and nxt not in _CLAUSE_END:
+                continue
+            k = bisect_right(taken_starts, end) - 1
+            if k >= 0 and taken[k][1] > s:
+                continue
+            prev = t[s - 1]
+            if not _HAN.match(prev) or prev in blockers or prev in CN_DIGITS:
+                continue
+            cs = _window_start(t, s, _PHRASE_END, max(0, s - 20))
+            window = t[cs:s]
+            v = list(verbs.rx.finditer(window))
+            if not v or _DIGIT.search(window) or _BLANK.search(window):
+                continue
+            if _region_reason(self.regions, s, end) or not self.ctx.in_body(s):
+                continue
+            unit = units()[m.group()]
+            self.mentions.append(Mention(s, end, None, unit, m.group(), False, True, s, end))
+            self.ledger.append(dict(start=s, end=end, raw=t[s:end], form="unit_only", value=None,
+                                    is_metric=True, reason="lost_number"))
+            pos = end
+
+
+@lru_cache(maxsize=1)
+def _weak_count_rx() -> re.Pattern:
+    """Count classifiers that alone do not read as a lost number, longest first."""
+    return _alternation(tuple(s for s, u in units().items() if u.family == "count" and not u.strong))
 
 
 def extract(text: str, context) -> tuple[list[Mention], list[dict]]:

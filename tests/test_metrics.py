@@ -116,3 +116,10 @@ def test_every_metric_in_the_samples_names_what_it_measures():
         m = fa.read_report(f).metrics
         assert m["indicator"].notna().all() and (m["indicator"].str.len() >= 1).all(), \
             (f.name, m.loc[m["indicator"].isna() | (m["indicator"].str.len() < 1), "raw"].tolist())
+
+
+def test_classifier_inside_a_word_or_a_list_is_no_lost_number():
+    text = "进入防火期,开展检查多次,召开会议若干次,抽查各省份,印制发放宣传册、明白卡,出动督导组、检查组20余批次。"
+    m = fa.read_report(text=text).metrics
+    assert not m["missing"].any(), m[["raw", "missing"]]
+    assert m["raw"].tolist() == ["20余批次"]
