@@ -716,8 +716,17 @@ def annotate(text: str, ms: list[Mention], ctx):
             m.kind = _kind(text, m, ctx, kinds, max(floor, cs, g), group,   # the clause, not before g
                            plan_led=bool(kinds["plan_lead"].rx.search(lead)))
         # Category: innermost context first.
-        contexts = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[s_start:s_end], 1.5)] + ctx.headings(m.start)
-        m.category = categories.classify(contexts, votes=seen_votes)
+        heads = ctx.headings(m.start)
+        local = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[s_start:s_end], 1.5)]
+        m.category, basis = categories.classify_explained(local + heads, votes=seen_votes)
+        where = "indicator" if basis == m.indicator else "heading" if basis in {h for h, _ in heads} else "sentence"
+        subject, heading = categories.topic(heads, seen_votes)
+        own = categories._leader(categories._cached_votes(m.indicator, seen_votes))
+        if subject and m.category != subject and (own not in categories.MAIN or m.unit.family == "count"):
+            m.category, basis, where = subject, heading, "topic"   # a passage on one topic
+        elif m.category == "other" and earlier and m.unit.family in ("percent", "ratio") and where != "heading":
+            m.category, basis, where = earlier[-1].category, earlier[-1].indicator, "rate_of"
+        m.extra["category_basis"] = f"{where}:{basis}" if basis else ""
         iid, cat = catalogue_match(m.indicator, m.unit.family, m.category)
         m.indicator_id = iid
         if m.category == "other" and cat:

@@ -123,3 +123,14 @@ def test_classifier_inside_a_word_or_a_list_is_no_lost_number():
     m = fa.read_report(text=text).metrics
     assert not m["missing"].any(), m[["raw", "missing"]]
     assert m["raw"].tolist() == ["20余批次"]
+
+
+def test_explain_names_what_decided_the_category():
+    text = "林业有害生物越冬代调查工作总结\n\n一、越冬代虫情调查开展情况\n调查工作共涉及全县20个乡镇,5个苗木繁育基地。"
+    r = fa.read_report(text=text)
+    row = r.metrics.iloc[1]
+    why = r.explain(row)
+    assert why["category"] == "pest_control" and why["category_basis"] == "topic"
+    assert "虫情" in why["basis_text"] and why["votes"]["pest_control"] > 0
+    plain = fa.read_report(text="今年完成人工造林2000亩。")
+    assert plain.explain(0)["category_basis"] == "indicator" and plain.explain(0)["basis_text"] == "人工造林"
