@@ -667,6 +667,7 @@ def annotate(text: str, ms: list[Mention], ctx):
         after = _LEADING_VERB.sub("", after, count=1) if _LEADING_VERB.match(after) else after
         if after in _FILLER_HEAD or len(after) < (1 if m.unit.family == "count" else 2):
             after = ""   # a count may name a one-character noun after it (8个村)
+        after = "" if _HEAD_FW.match(after) else _strip_function_words(after)   # 40人及…: another item
         if m.unit.family == "count" and after:
             ind = after
         elif (weak or before.endswith("了")) and len(after) >= 2:
@@ -701,7 +702,7 @@ def annotate(text: str, ms: list[Mention], ctx):
                 ind = f"{_BASE.sub('', earlier[-1].indicator)}({ind})"   # 火灾次数减少9起,下降56.3%
         if not ind and earlier:
             ind = earlier[-1].indicator
-        m.indicator = ind
+        m.indicator = _tidy(ind, m, text, s_start, earlier, ctx)
         cs = _window_start(text, m.start, _CLAUSE_END, s_start)
         m.extra["reference"] = bool(_reference().match(text, cs, m.start))
         # Kind.
@@ -732,6 +733,41 @@ def annotate(text: str, ms: list[Mention], ctx):
         if m.category == "other" and cat:
             m.category = cat
         earlier.append(m)
+
+
+_NAMES = _PHRASES["names"]
+_FUNCTION_WORDS = Words(_NAMES["function_words"])
+_HEAD_FW = re.compile("^(?:" + _FUNCTION_WORDS.rx.pattern + ")+")
+_TAIL_FW = re.compile("(?:" + _FUNCTION_WORDS.rx.pattern + ")+$")
+
+
+def _strip_function_words(name: str) -> str:
+    """``name`` without function words or marks at either end (及, 等, 以下, 基中 …)."""
+    return _TAIL_FW.sub("", _HEAD_FW.sub("", name.strip())).strip()
+
+
+def _han(s: str) -> int:
+    return len(_HAN.findall(s))
+
+
+def _tidy(ind: str, m, text, s_start, earlier, ctx) -> str:
+    """A usable indicator name: function words cut from the base and the (qualifier); a lone
+    counted noun named as a count (村 → 村数); a base with under two Han characters replaced by
+    the words a line break cut off before the sentence, the previous quantity's name, or the
+    nearest heading."""
+    base, paren, qual = ind.partition("(")
+    base = _strip_function_words(base)
+    if paren:
+        qual = _strip_function_words(qual.rstrip(")"))
+    if len(base) == 1 and _han(base) == 1 and m.unit.family == "count":
+        base += _NAMES["count_suffix"]
+    if _han(base) < 2:
+        head = text[_window_start(text, s_start, _CLAUSE_END - {"\n"}, max(0, s_start - 20)):s_start]
+        cands = [_clean(head) if head.endswith("\n") and head.strip() else "",
+                 _BASE.sub("", earlier[-1].indicator) if earlier else ""]
+        cands += [_clean(h) for h, _ in ctx.headings(m.start)]
+        base = next((c for c in map(_strip_function_words, cands) if _han(c) >= 2), base)
+    return f"{base}({qual})" if paren and _han(qual) >= 1 else base
 
 
 def _modifies_noun(text, end) -> bool:

@@ -134,3 +134,21 @@ def test_explain_names_what_decided_the_category():
     assert "虫情" in why["basis_text"] and why["votes"]["pest_control"] > 0
     plain = fa.read_report(text="今年完成人工造林2000亩。")
     assert plain.explain(0)["category_basis"] == "indicator" and "人工造林" in plain.explain(0)["basis_text"]
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+_TEXTS = sorted((_ROOT / "tests" / "gold").glob("*.txt")) + sorted((_ROOT / "data" / "samples").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _TEXTS, ids=[f"{p.parent.name}/{p.stem}" for p in _TEXTS])
+def test_indicator_names_are_clean_noun_phrases(path):
+    """Every name has two Han characters or more and neither starts nor ends with a function word."""
+    import re
+    from forestry_analysis import lexicon_data
+    words = tuple(lexicon_data.toml("phrases.toml")["names"]["function_words"])
+    bad = []
+    for row in fa.read_report(path).metrics.itertuples():
+        name = row.indicator if isinstance(row.indicator, str) else ""
+        if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2 or name.startswith(words) or name.endswith(words):
+            bad.append((row.raw, name))
+    assert not bad, bad
