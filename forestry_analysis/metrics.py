@@ -625,7 +625,7 @@ def _catalogue():
     rows = []
     for r in lexicon_data.table("indicators.csv"):
         for syn in r["synonyms"].split("|"):
-            rows.append((syn, r["id"], r["family"], r["category"] or None))
+            rows.append((syn, r["id"], r["family"], r["category"] or None, r.get("scope") == "context"))
     rows.sort(key=lambda x: len(x[0]), reverse=True)
     by_first: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
@@ -640,9 +640,11 @@ def catalogue_match(indicator: str, family: str, category: str = "other"):
     main = ("afforestation", "fire_prevention", "pest_control")
     rows, by_first = _catalogue()
     for i in sorted({i for ch in set(indicator) for i in by_first.get(ch, ())}):
-        syn, iid, f, cat = rows[i]
+        syn, iid, f, cat, scoped = rows[i]
+        if scoped and (category != cat if cat else category not in main):
+            continue   # a generic name (任务, 人员) counts only where the context decided
         if syn in indicator and (not f or f == fam) and not (cat in main and category in main and cat != category):
-            return iid, cat
+            return iid, None if scoped else cat
     return None, None
 
 

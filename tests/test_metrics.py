@@ -152,3 +152,30 @@ def test_indicator_names_are_clean_noun_phrases(path):
         if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2 or name.startswith(words) or name.endswith(words):
             bad.append((row.raw, name))
     assert not bad, bad
+
+
+_CATALOGUE = [r for r in __import__("forestry_analysis.lexicon_data", fromlist=["table"]).table("indicators.csv")]
+
+
+@pytest.mark.parametrize("entry", _CATALOGUE, ids=[r["id"] for r in _CATALOGUE])
+def test_catalogue_entry_catches_its_example_sentence(entry):
+    assert entry["example"], f"{entry['id']} has no example sentence"
+    ids = fa.read_report(text=entry["example"]).metrics["indicator_id"].tolist()
+    assert entry["id"] in ids, (entry["example"], ids)
+
+
+def test_catalogue_covers_nine_tenths_of_the_chart_categories_in_the_gold_texts():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("coverage", _ROOT / "scripts" / "catalogue_coverage.py")
+    cov = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cov)
+    counts, _ = cov.coverage([_ROOT / "tests" / "gold"])
+    hit, n = sum(h for h, _ in counts.values()), sum(n for _, n in counts.values())
+    assert n > 100 and hit / n >= 0.90, counts
+
+
+def test_generic_catalogue_name_needs_the_context_to_decide():
+    r = fa.read_report(text="全年营造林年度任务7500亩。召开会议,参会人员120名。")
+    ids = dict(zip(r.metrics["raw"], r.metrics["indicator_id"]))
+    assert ids["7500亩"] == "afforestation_task_area"
+    assert pd.isna(ids["120名"])
