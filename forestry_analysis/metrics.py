@@ -590,6 +590,7 @@ def _skip_paren_back(text, pos):
 
 _HEAD_RX = re.compile("^" + _any_of(_IND["filler_head"]).pattern + "+(?=.)")
 _TAIL_RX = re.compile("(?<=.)" + _any_of(_IND["filler_tail"]).pattern + "+$")
+_SUBJECT_TIME = re.compile(_IND["subject_time_head_pattern"])
 _NOISE_RX = re.compile(r"[\dxX*?%‰.]+|[《》〈〉]")
 
 
@@ -597,7 +598,8 @@ def _clean(phrase: str) -> str:
     """The words of a phrase that name what is measured: dates, digits, fillers and
     connectives at either end removed."""
     s = _NOISE_RX.sub("", _YEARS.sub("", _MARKER.sub("", phrase))).strip(" \t\"'`")
-    s = _TAIL_RX.sub("", _HEAD_RX.sub("", s))
+    s = _TAIL_RX.sub("", _HEAD_RX.sub("", _SUBJECT_TIME.sub("", s)))
+    s = _HEAD_RX.sub("", s) if _HEAD_RX.match(s) else s
     return s.strip(" \t\"'`")
 
 
@@ -704,6 +706,11 @@ def annotate(text: str, ms: list[Mention], ctx):
                 ind = f"{_BASE.sub('', earlier[-1].indicator)}({ind})"   # 火灾次数减少9起,下降56.3%
         if not ind and earlier:
             ind = earlier[-1].indicator
+        if ind in _PART_WORDS:
+            whole = next((p for p in reversed(earlier) if p.indicator.split("·")[-1] not in _PART_WORDS
+                          and p.unit.family == m.unit.family), None)
+            if whole is not None:
+                ind = f"{_BASE.sub('', whole.indicator)}·{ind}"   # 其中新建58亩 → 苗木基地建设·新建
         m.indicator = _tidy(ind, m, text, s_start, earlier, ctx)
         cs = _window_start(text, m.start, _CLAUSE_END, s_start)
         m.extra["reference"] = bool(_reference().match(text, cs, m.start))
@@ -738,6 +745,7 @@ def annotate(text: str, ms: list[Mention], ctx):
 
 
 _NAMES = _PHRASES["names"]
+_PART_WORDS = frozenset(_IND["part_words"])
 _FUNCTION_WORDS = Words(_NAMES["function_words"])
 _HEAD_FW = re.compile("^(?:" + _FUNCTION_WORDS.rx.pattern + ")+")
 _TAIL_FW = re.compile("(?:" + _FUNCTION_WORDS.rx.pattern + ")+$")
@@ -819,7 +827,7 @@ def _kind(text, m, ctx, kinds, ws, earlier, plan_led=False):
     if noun_last and _OF_RATE.match(text, m.unit_end):
         return "plan"   # 完成年计划8000亩的95%: the plan the rate is measured against
     told = kinds["done_as_told"].rx.search(window)
-    if told and 0 <= actual <= told.start():
+    if told and 0 <= actual <= told.start() and not noun_last:
         return "actual"   # 完成省下达的3万亩造林任务: the target handed down, done
     if strong >= 0 and strong >= verb:
         return "actual"
