@@ -271,6 +271,8 @@ class _Extractor:
             return "ordinal"
         if tok.start and t[tok.start - 1] == "(" and nxt == ")":
             return "ordinal"
+        if tok.start and t[tok.start - 1] == "年" and _starts(t, tok.end, nm["issue_after"]):
+            return "name"   # 2022年11期: a journal issue
         if _starts(t, tok.end, nm["name_after"]):
             return "date" if t[tok.end] == "号" and t[max(0, tok.start - 1):tok.start] == "月" else "name"
         return None
@@ -296,6 +298,7 @@ class _Extractor:
             self.take(tok, tokens[i + 1] if i + 1 < len(tokens) else None)
         self.blanks()
         self.lost_units()
+        self.lost_counts()
         self.mentions.sort(key=lambda m: m.start)
         return self
 
@@ -510,6 +513,45 @@ class _Extractor:
                                     is_metric=True, reason="lost_number"))
             pos = end
 
+    def lost_counts(self):
+        """A count classifier ending a clause right after what a counting verb governs lost its
+        number: 举办培训班期, 印发明白纸份, 出动车辆次, 每周巡查次, 共计株."""
+        t, nm = self.t, self.rules["not_metric"]
+        taken = sorted((m.start, m.end) for m in self.mentions)
+        taken_starts = [a for a, _ in taken]
+        rx, verbs, blockers = _weak_count_rx(), nm["lost_count_verbs"], nm["lost_count_blockers"]
+        pos = 0
+        while (m := rx.search(t, pos)) is not None:
+            s, end = m.start(), m.end()
+            pos = s + 1
+            nxt = t[end:end + 1]
+            if s == 0 or nxt and nxt not in _CLAUSE_END:
+                continue
+            k = bisect_right(taken_starts, end) - 1
+            if k >= 0 and taken[k][1] > s:
+                continue
+            prev = t[s - 1]
+            if not _HAN.match(prev) or prev in blockers or prev in CN_DIGITS:
+                continue
+            cs = _window_start(t, s, _PHRASE_END, max(0, s - 20))
+            window = t[cs:s]
+            v = list(verbs.rx.finditer(window))
+            if not v or _DIGIT.search(window) or _BLANK.search(window):
+                continue
+            if _region_reason(self.regions, s, end) or not self.ctx.in_body(s):
+                continue
+            unit = units()[m.group()]
+            self.mentions.append(Mention(s, end, None, unit, m.group(), False, True, s, end))
+            self.ledger.append(dict(start=s, end=end, raw=t[s:end], form="unit_only", value=None,
+                                    is_metric=True, reason="lost_number"))
+            pos = end
+
+
+@lru_cache(maxsize=1)
+def _weak_count_rx() -> re.Pattern:
+    """Count classifiers that alone do not read as a lost number, longest first."""
+    return _alternation(tuple(s for s, u in units().items() if u.family == "count" and not u.strong))
+
 
 def extract(text: str, context) -> tuple[list[Mention], list[dict]]:
     """Mentions and ledger rows (normalised offsets) for normalised ``text``."""
@@ -548,6 +590,7 @@ def _skip_paren_back(text, pos):
 
 _HEAD_RX = re.compile("^" + _any_of(_IND["filler_head"]).pattern + "+(?=.)")
 _TAIL_RX = re.compile("(?<=.)" + _any_of(_IND["filler_tail"]).pattern + "+$")
+_SUBJECT_TIME = re.compile(_IND["subject_time_head_pattern"])
 _NOISE_RX = re.compile(r"[\dxX*?%‰.]+|[《》〈〉]")
 
 
@@ -555,7 +598,8 @@ def _clean(phrase: str) -> str:
     """The words of a phrase that name what is measured: dates, digits, fillers and
     connectives at either end removed."""
     s = _NOISE_RX.sub("", _YEARS.sub("", _MARKER.sub("", phrase))).strip(" \t\"'`")
-    s = _TAIL_RX.sub("", _HEAD_RX.sub("", s))
+    s = _TAIL_RX.sub("", _HEAD_RX.sub("", _SUBJECT_TIME.sub("", s)))
+    s = _HEAD_RX.sub("", s) if _HEAD_RX.match(s) else s
     return s.strip(" \t\"'`")
 
 
@@ -583,7 +627,7 @@ def _catalogue():
     rows = []
     for r in lexicon_data.table("indicators.csv"):
         for syn in r["synonyms"].split("|"):
-            rows.append((syn, r["id"], r["family"], r["category"] or None))
+            rows.append((syn, r["id"], r["family"], r["category"] or None, r.get("scope") == "context"))
     rows.sort(key=lambda x: len(x[0]), reverse=True)
     by_first: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
@@ -598,9 +642,11 @@ def catalogue_match(indicator: str, family: str, category: str = "other"):
     main = ("afforestation", "fire_prevention", "pest_control")
     rows, by_first = _catalogue()
     for i in sorted({i for ch in set(indicator) for i in by_first.get(ch, ())}):
-        syn, iid, f, cat = rows[i]
+        syn, iid, f, cat, scoped = rows[i]
+        if scoped and (category != cat if cat else category not in main):
+            continue   # a generic name (任务, 人员) counts only where the context decided
         if syn in indicator and (not f or f == fam) and not (cat in main and category in main and cat != category):
-            return iid, cat
+            return iid, None if scoped else cat
     return None, None
 
 
@@ -625,6 +671,7 @@ def annotate(text: str, ms: list[Mention], ctx):
         after = _LEADING_VERB.sub("", after, count=1) if _LEADING_VERB.match(after) else after
         if after in _FILLER_HEAD or len(after) < (1 if m.unit.family == "count" else 2):
             after = ""   # a count may name a one-character noun after it (8个村)
+        after = "" if _HEAD_FW.match(after) else _strip_function_words(after)   # 40人及…: another item
         if m.unit.family == "count" and after:
             ind = after
         elif (weak or before.endswith("了")) and len(after) >= 2:
@@ -659,7 +706,12 @@ def annotate(text: str, ms: list[Mention], ctx):
                 ind = f"{_BASE.sub('', earlier[-1].indicator)}({ind})"   # 火灾次数减少9起,下降56.3%
         if not ind and earlier:
             ind = earlier[-1].indicator
-        m.indicator = ind
+        if ind in _PART_WORDS:
+            whole = next((p for p in reversed(earlier) if p.indicator.split("·")[-1] not in _PART_WORDS
+                          and p.unit.family == m.unit.family), None)
+            if whole is not None:
+                ind = f"{_BASE.sub('', whole.indicator)}·{ind}"   # 其中新建58亩 → 苗木基地建设·新建
+        m.indicator = _tidy(ind, m, text, s_start, earlier, ctx)
         cs = _window_start(text, m.start, _CLAUSE_END, s_start)
         m.extra["reference"] = bool(_reference().match(text, cs, m.start))
         # Kind.
@@ -674,13 +726,58 @@ def annotate(text: str, ms: list[Mention], ctx):
             m.kind = _kind(text, m, ctx, kinds, max(floor, cs, g), group,   # the clause, not before g
                            plan_led=bool(kinds["plan_lead"].rx.search(lead)))
         # Category: innermost context first.
-        contexts = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[s_start:s_end], 1.5)] + ctx.headings(m.start)
-        m.category = categories.classify(contexts, votes=seen_votes)
+        heads = ctx.headings(m.start)
+        local = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[s_start:s_end], 1.5)]
+        m.category, basis = categories.classify_explained(local + heads, votes=seen_votes)
+        where = "indicator" if basis == m.indicator else "heading" if basis in {h for h, _ in heads} else "sentence"
+        subject, heading = categories.topic(heads, seen_votes)
+        own = categories._leader(categories._cached_votes(m.indicator, seen_votes))
+        if subject and m.category != subject and (own not in categories.MAIN or m.unit.family == "count"):
+            m.category, basis, where = subject, heading, "topic"   # a passage on one topic
+        elif m.category == "other" and earlier and m.unit.family in ("percent", "ratio") and where != "heading":
+            m.category, basis, where = earlier[-1].category, earlier[-1].indicator, "rate_of"
+        m.extra["category_basis"] = f"{where}:{basis}" if basis else ""
         iid, cat = catalogue_match(m.indicator, m.unit.family, m.category)
         m.indicator_id = iid
         if m.category == "other" and cat:
             m.category = cat
         earlier.append(m)
+
+
+_NAMES = _PHRASES["names"]
+_PART_WORDS = frozenset(_IND["part_words"])
+_FUNCTION_WORDS = Words(_NAMES["function_words"])
+_HEAD_FW = re.compile("^(?:" + _FUNCTION_WORDS.rx.pattern + ")+")
+_TAIL_FW = re.compile("(?:" + _FUNCTION_WORDS.rx.pattern + ")+$")
+
+
+def _strip_function_words(name: str) -> str:
+    """``name`` without function words or marks at either end (及, 等, 以下, 基中 …)."""
+    return _TAIL_FW.sub("", _HEAD_FW.sub("", name.strip())).strip()
+
+
+def _han(s: str) -> int:
+    return len(_HAN.findall(s))
+
+
+def _tidy(ind: str, m, text, s_start, earlier, ctx) -> str:
+    """A usable indicator name: function words cut from the base and the (qualifier); a lone
+    counted noun named as a count (村 → 村数); a base with under two Han characters replaced by
+    the words a line break cut off before the sentence, the previous quantity's name, or the
+    nearest heading."""
+    base, paren, qual = ind.partition("(")
+    base = _strip_function_words(base)
+    if paren:
+        qual = _strip_function_words(qual.rstrip(")"))
+    if len(base) == 1 and _han(base) == 1 and m.unit.family == "count":
+        base += _NAMES["count_suffix"]
+    if _han(base) < 2:
+        head = text[_window_start(text, s_start, _CLAUSE_END - {"\n"}, max(0, s_start - 20)):s_start]
+        cands = [_clean(head) if head.endswith("\n") and head.strip() else "",
+                 _BASE.sub("", earlier[-1].indicator) if earlier else ""]
+        cands += [_clean(h) for h, _ in ctx.headings(m.start)]
+        base = next((c for c in map(_strip_function_words, cands) if _han(c) >= 2), base)
+    return f"{base}({qual})" if paren and _han(qual) >= 1 else base
 
 
 def _modifies_noun(text, end) -> bool:
@@ -730,7 +827,7 @@ def _kind(text, m, ctx, kinds, ws, earlier, plan_led=False):
     if noun_last and _OF_RATE.match(text, m.unit_end):
         return "plan"   # 完成年计划8000亩的95%: the plan the rate is measured against
     told = kinds["done_as_told"].rx.search(window)
-    if told and 0 <= actual <= told.start():
+    if told and 0 <= actual <= told.start() and not noun_last:
         return "actual"   # 完成省下达的3万亩造林任务: the target handed down, done
     if strong >= 0 and strong >= verb:
         return "actual"

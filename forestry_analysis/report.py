@@ -217,6 +217,22 @@ class Report:
         return {name: getattr(self, name) for name in
                 ("meta_table", "outline", "sentences", "tasks", "metrics", "numbers", "completion", "quality")}
 
+    def explain(self, row) -> dict:
+        """Why a metric row got its category: ``row`` is a row of ``metrics`` (or its index).
+        ``category_basis`` says which context decided (indicator, sentence, heading, the
+        passage topic, or the quantity a rate is of) and its words; ``votes`` the keyword
+        votes of that text per category."""
+        from .categories import explain_votes
+        rows = self._metric_rows
+        if isinstance(row, int):
+            i = row
+        else:
+            i = next(k for k, r in enumerate(rows) if r["start"] == row["start"] and r["end"] == row["end"])
+        m, r = self._extracted[0][i], rows[i]
+        where, _, text = m.extra.get("category_basis", "").partition(":")
+        return dict(raw=r["raw"], category=r["category"], indicator=r["indicator"], category_basis=where or None,
+                    basis_text=text or None, votes=explain_votes(text))
+
     def highlight(self, **kwargs):
         """The text with each metric marked (renders inline in Jupyter)."""
         from .highlight import highlight

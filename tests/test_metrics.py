@@ -116,3 +116,66 @@ def test_every_metric_in_the_samples_names_what_it_measures():
         m = fa.read_report(f).metrics
         assert m["indicator"].notna().all() and (m["indicator"].str.len() >= 1).all(), \
             (f.name, m.loc[m["indicator"].isna() | (m["indicator"].str.len() < 1), "raw"].tolist())
+
+
+def test_classifier_inside_a_word_or_a_list_is_no_lost_number():
+    text = "进入防火期,开展检查多次,召开会议若干次,抽查各省份,印制发放宣传册、明白卡,出动督导组、检查组20余批次。"
+    m = fa.read_report(text=text).metrics
+    assert not m["missing"].any(), m[["raw", "missing"]]
+    assert m["raw"].tolist() == ["20余批次"]
+
+
+def test_explain_names_what_decided_the_category():
+    text = "林业有害生物越冬代调查工作总结\n\n一、越冬代虫情调查开展情况\n调查工作共涉及全县20个乡镇,5个苗木繁育基地。"
+    r = fa.read_report(text=text)
+    row = r.metrics.iloc[1]
+    why = r.explain(row)
+    assert why["category"] == "pest_control" and why["category_basis"] == "topic"
+    assert "虫情" in why["basis_text"] and why["votes"]["pest_control"] > 0
+    plain = fa.read_report(text="今年完成人工造林2000亩。")
+    assert plain.explain(0)["category_basis"] == "indicator" and "人工造林" in plain.explain(0)["basis_text"]
+
+
+_ROOT = Path(__file__).resolve().parent.parent
+_TEXTS = sorted((_ROOT / "tests" / "gold").glob("*.txt")) + sorted((_ROOT / "data" / "samples").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", _TEXTS, ids=[f"{p.parent.name}/{p.stem}" for p in _TEXTS])
+def test_indicator_names_are_clean_noun_phrases(path):
+    """Every name has two Han characters or more and neither starts nor ends with a function word."""
+    import re
+    from forestry_analysis import lexicon_data
+    words = tuple(lexicon_data.toml("phrases.toml")["names"]["function_words"])
+    bad = []
+    for row in fa.read_report(path).metrics.itertuples():
+        name = row.indicator if isinstance(row.indicator, str) else ""
+        if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2 or name.startswith(words) or name.endswith(words):
+            bad.append((row.raw, name))
+    assert not bad, bad
+
+
+_CATALOGUE = [r for r in __import__("forestry_analysis.lexicon_data", fromlist=["table"]).table("indicators.csv")]
+
+
+@pytest.mark.parametrize("entry", _CATALOGUE, ids=[r["id"] for r in _CATALOGUE])
+def test_catalogue_entry_catches_its_example_sentence(entry):
+    assert entry["example"], f"{entry['id']} has no example sentence"
+    ids = fa.read_report(text=entry["example"]).metrics["indicator_id"].tolist()
+    assert entry["id"] in ids, (entry["example"], ids)
+
+
+def test_catalogue_covers_nine_tenths_of_the_chart_categories_in_the_gold_texts():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("coverage", _ROOT / "scripts" / "catalogue_coverage.py")
+    cov = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cov)
+    counts, _ = cov.coverage([_ROOT / "tests" / "gold"])
+    hit, n = sum(h for h, _ in counts.values()), sum(n for _, n in counts.values())
+    assert n > 100 and hit / n >= 0.90, counts
+
+
+def test_generic_catalogue_name_needs_the_context_to_decide():
+    r = fa.read_report(text="全年营造林年度任务7500亩。召开会议,参会人员120名。")
+    ids = dict(zip(r.metrics["raw"], r.metrics["indicator_id"]))
+    assert ids["7500亩"] == "afforestation_task_area"
+    assert pd.isna(ids["120名"])
