@@ -65,6 +65,8 @@ def relate(rows: list[dict], text: str, simple: str | None = None) -> list[dict]
         by_sentence.setdefault(rows[i].get("sentence_id"), []).append(rows[i])
     for members in by_sentence.values():
         _parts(members, simple)
+    _table_totals([rows[i] for i in order], simple)
+    for members in by_sentence.values():
         _rates(members, simple)
     _restatements([rows[i] for i in order])
     return rows
@@ -92,7 +94,8 @@ def _parts(members, simple):
     if len(quantities) < 2:
         return
     lo, hi = members[0]["start"], members[-1]["end"]
-    # 其中 / 包括 / 分别为 after a total: the parts follow, up to the clause's end.
+    # 其中 / 包括 / 分别为 after a total: the parts follow, up to the clause's (or bracket's) end,
+    # as many as do not add up to more than the total.
     for cue in cues["breakdown"]:
         pos = simple.find(cue, lo, hi)
         while pos >= 0:
@@ -100,11 +103,19 @@ def _parts(members, simple):
             if before:
                 total = before[-1]
                 end = _clause_end(simple, pos, hi + 1)
-                parts = [r for r in quantities if pos < r["start"] < end and family(r) == family(total)
-                         and r["part_of"] is None and r is not total]
-                if parts and _fits(total, parts):
-                    for r in parts:
-                        r["part_of"] = total["metric_id"]
+                opened = max(simple.rfind(c, total["end"], pos) for c in "(（")
+                if opened >= 0:
+                    closes = [e for e in (simple.find(c, pos, hi + 1) for c in ")）") if e >= 0]
+                    end = min(closes) if closes else end
+                parts = []
+                for r in quantities:
+                    if pos < r["start"] < end and family(r) == family(total) and r["part_of"] is None \
+                            and r is not total:
+                        if not _fits(total, parts + [r]):
+                            break
+                        parts.append(r)
+                for r in parts:
+                    r["part_of"] = total["metric_id"]
             pos = simple.find(cue, pos + len(cue), hi)
     # A list then 合计/共计: the row right after the cue is the total of the rows before it.
     for total in quantities:
@@ -115,7 +126,37 @@ def _parts(members, simple):
             continue
         start = max([lo] + [simple.rfind(c, lo, total["start"]) for c in cues["list_end"]])
         parts = [r for r in quantities if start <= r["start"] and r["end"] <= total["start"] - len(gap)
-                 and family(r) == family(total) and r["part_of"] is None and r["kind"] == total["kind"]]
+                 and family(r) == family(total) and r["part_of"] is None]
+        if len(parts) >= 2 and _fits(total, parts):
+            for r in parts:
+                r["part_of"] = total["metric_id"]
+
+
+def _line(simple, pos):
+    """(start, end) of the line holding ``pos``."""
+    return simple.rfind("\n", 0, pos) + 1, (simple.find("\n", pos) + 1 or len(simple) + 1) - 1
+
+
+def _table_totals(rows, simple):
+    """A table's 合计 row: the total of the rows above it in the same column, up to the first
+    line without such a row (the header)."""
+    cues = words()["part"]["table_total"]
+    for k, total in enumerate(rows):
+        ls, _ = _line(simple, total["start"])
+        head = simple[ls:total["start"]]
+        if not any(head.lstrip().startswith(c) for c in cues) or "\t" not in head and "  " not in head:
+            continue
+        column = head.count("\t")
+        parts, line = [], ls
+        for r in reversed(rows[:k]):
+            rs, re_ = _line(simple, r["start"])
+            if rs == ls or family(r) != family(total) or r["part_of"] is not None \
+                    or simple[rs:r["start"]].count("\t") != column:
+                continue
+            if simple.count("\n", re_, line) > 1:
+                break   # a line between without a row of this column: the table's top
+            parts.append(r)
+            line = rs
         if len(parts) >= 2 and _fits(total, parts):
             for r in parts:
                 r["part_of"] = total["metric_id"]
@@ -139,17 +180,23 @@ def rate_type(before: str, indicator: str) -> str:
 
 
 def _before(simple, r, lo=0):
-    """Up to ``window`` characters before a rate, within its sentence."""
-    text = simple[max(0, r["start"] - words()["rate"]["window"]):r["start"]]
+    """Up to ``window`` characters before a rate, within its sentence, after ``lo``."""
+    text = simple[max(lo, r["start"] - words()["rate"]["window"]):r["start"]]
     return text[max(text.rfind(c) for c in "。!！?？\n") + 1:]
 
 
 def _rates(members, simple):
     """rate_type, rate_of and rate_base for the rates of one sentence."""
-    lo = members[0]["start"]
+    lo, prev, last = members[0]["start"], 0, None
     for r in members:
         if _is_rate(r):
-            r["rate_type"] = rate_type(_before(simple, r, lo), r.get("indicator") or "")
+            gap = simple[prev:r["start"]]
+            if last is not None and last["end"] == prev and len(gap) <= 2 and set(gap) <= set("和及与、,，"):
+                r["rate_type"] = last["rate_type"]   # "分别占年计划的110%和106%"
+            else:
+                r["rate_type"] = rate_type(_before(simple, r, last["end"] if last else 0), r.get("indicator") or "")
+            last = r
+        prev = r["end"]
     rates = [r for r in members if r["rate_type"] is not None]
     quantities = [r for r in members if r["rate_type"] is None and r.get("kind") != "rate"]
     # "完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%": the n rates go to the last n quantities.
