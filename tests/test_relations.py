@@ -115,3 +115,19 @@ def test_summarize_never_mixes_families_nor_exceeds_the_top_level_sum(items):
         base = top["area_mu"] if row["family"] == "area" else top["value"]
         assert row["value"] <= base.sum() + 1e-6
     assert not s["family"].isin(["percent"]).any()
+
+
+def test_completion_never_pairs_a_part_with_its_totals_plan():
+    r = _report("全年完成人工造林1.2万亩，其中油茶0.3万亩，省下达任务1万亩。")
+    c = r.completion
+    assert len(c) == 1
+    row = c.iloc[0]
+    assert r.text[row["actual_start"]:row["actual_end"]] == "1.2万亩"
+    assert row["plan"] == 10000
+
+
+def test_a_rate_that_is_not_a_completion_makes_no_completion_row():
+    text = "全年松材线虫病防治面积100万亩，为发生面积的100%。全县森林覆盖率63.5%。实现林业总产值50亿元，同比增长12%。"
+    r = _report(text)
+    assert r.completion.empty or r.completion["rate_start"].isna().all()
+    assert len(r.coverage) == 1 and r.coverage.iloc[0]["treated"] == 1_000_000
