@@ -131,3 +131,12 @@ def test_a_rate_that_is_not_a_completion_makes_no_completion_row():
     r = _report(text)
     assert r.completion.empty or r.completion["rate_start"].isna().all()
     assert len(r.coverage) == 1 and r.coverage.iloc[0]["treated"] == 1_000_000
+
+
+def test_readme_summarize_example_gives_the_texts_total():
+    """README: 清流县's pest treatment is 48,073 (its two parts not added again) + 44,738 + 2,079 亩."""
+    r = fa.read_report(Path(__file__).parent.parent / "data" / "samples" / "f07.txt")
+    s = fa.summarize(r.metrics)
+    row = s[(s["indicator"] == "pest_treated_area") & (s["kind"] == "actual")]
+    assert row["value"].tolist() == [48073 + 44738 + 2079] and row["unit"].tolist() == ["亩"]
+    assert r.metrics.loc[r.metrics["indicator_id"] == "pest_treated_area", "value"].sum() == 142513
