@@ -17,6 +17,8 @@ Cue words are in ``lexicon/relations.toml``.
 from __future__ import annotations
 
 import math
+import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from . import lexicon_data
@@ -63,8 +65,15 @@ def relate(rows: list[dict], text: str, simple: str | None = None) -> list[dict]
     by_sentence: dict = {}
     for i in order:
         by_sentence.setdefault(rows[i].get("sentence_id"), []).append(rows[i])
-    for members in by_sentence.values():
-        _parts(members, simple)
+    # Parts are read per full sentence (to 。 or a line end): a 其中 list may run on past ；.
+    ends = [m.end() for m in re.finditer(r"[。!！\n]", simple)]
+    by_full: dict = {}
+    for i in order:
+        by_full.setdefault(bisect_right(ends, rows[i]["start"]), []).append(rows[i])
+    earlier: list = []
+    for members in by_full.values():
+        _parts(members, simple, earlier)
+        earlier = members
     _table_totals([rows[i] for i in order], simple)
     for members in by_sentence.values():
         _rates(members, simple)
@@ -79,39 +88,65 @@ def _clause_end(simple, pos, limit):
 
 
 def _fits(total, parts) -> bool:
-    """Parts of one family whose values do not add up to more than their total."""
+    """Parts of one family whose known values do not add up to more than their total, each
+    smaller than it (a lost number: the cue alone decides)."""
+    t = _quantity(total)
+    vals = [v for v in map(_quantity, parts) if v is not None]
+    if t is None:
+        return True
+    return sum(vals) <= t * 1.001 + 1e-9 and all(v < t * 0.999 for v in vals)
+
+
+def _complete(total, parts) -> bool:
+    """The known parts already add up to the total: no further row is a part."""
     t = _quantity(total)
     vals = [_quantity(p) for p in parts]
-    if t is None or any(v is None for v in vals):
-        return True   # a lost number: the cue alone decides
-    return sum(vals) <= t * 1.001 + 1e-9 and all(v < t * 1.001 + 1e-9 for v in vals)
+    return t is not None and bool(vals) and None not in vals and abs(sum(vals) - t) <= t * 0.001
 
 
-def _parts(members, simple):
-    """part_of for the rows of one sentence."""
+def _parts(members, simple, earlier=()):
+    """part_of for the rows of one sentence; a sentence opening with 其中 breaks down the last
+    total of the sentence before (``earlier``)."""
     cues = words()["part"]
+    lo, hi = members[0]["start"], members[-1]["end"]
+    opening = simple[max(simple.rfind(c, 0, lo) for c in "。\n") + 1:lo].lstrip()
+    if earlier and any(opening.startswith(c) for c in cues["breakdown"]):
+        members = list(earlier) + members
+        lo = earlier[-1]["end"]
     quantities = [r for r in members if not _is_rate(r)]
     if len(quantities) < 2:
         return
-    lo, hi = members[0]["start"], members[-1]["end"]
+    # "26000亩(种植业20000亩,补植补造6000亩)": a bracket right after a quantity breaks it down.
+    for total in quantities:
+        if simple[total["end"]:total["end"] + 1] not in ("(", "（"):
+            continue
+        closes = [e for e in (simple.find(c, total["end"], hi + 1) for c in ")）") if e >= 0]
+        inside = [r for r in quantities if total["end"] < r["start"] and r["end"] <= min(closes, default=-1)
+                  and family(r) == family(total) and r["kind"] == total["kind"] and r["part_of"] is None]
+        if len(inside) >= 2 and _fits(total, inside):
+            for r in inside:
+                r["part_of"] = total["metric_id"]
     # 其中 / 包括 / 分别为 after a total: the parts follow, up to the clause's (or bracket's) end,
     # as many as do not add up to more than the total.
     for cue in cues["breakdown"]:
         pos = simple.find(cue, lo, hi)
         while pos >= 0:
             before = [r for r in quantities if r["end"] <= pos]
-            if before:
-                total = before[-1]
-                end = _clause_end(simple, pos, hi + 1)
+            after = [r for r in quantities if r["start"] > pos]
+            if before and after:
+                same = [r for r in before if r["kind"] == after[0]["kind"] and family(r) == family(after[0])]
+                total = (same or before)[-1]
+                listed = simple[pos + len(cue):pos + len(cue) + 1] in (":", "：")   # "其中:" lists to the sentence end
+                end = hi + 1 if listed else _clause_end(simple, pos, hi + 1)
                 opened = max(simple.rfind(c, total["end"], pos) for c in "(（")
                 if opened >= 0:
                     closes = [e for e in (simple.find(c, pos, hi + 1) for c in ")）") if e >= 0]
                     end = min(closes) if closes else end
                 parts = []
                 for r in quantities:
-                    if pos < r["start"] < end and family(r) == family(total) and r["part_of"] is None \
-                            and r is not total:
-                        if not _fits(total, parts + [r]):
+                    if pos < r["start"] < end and family(r) == family(total) and r["kind"] == total["kind"] \
+                            and r["part_of"] is None and r is not total:
+                        if _complete(total, parts) or not _fits(total, parts + [r]):
                             break
                         parts.append(r)
                 for r in parts:
@@ -182,7 +217,7 @@ def rate_type(before: str, indicator: str) -> str:
 def _before(simple, r, lo=0):
     """Up to ``window`` characters before a rate, within its sentence, after ``lo``."""
     text = simple[max(lo, r["start"] - words()["rate"]["window"]):r["start"]]
-    return text[max(text.rfind(c) for c in "。!！?？\n") + 1:]
+    return text[max(text.rfind(c) for c in "。!！\n") + 1:]   # not ?: "???万亩" is a placeholder
 
 
 def _rates(members, simple):
@@ -234,17 +269,19 @@ def _rates(members, simple):
         if r["rate_type"] == "completion":
             plans = [q for q in before if q.get("kind") == "plan" and
                      (actual is None or family(q) == family(actual))]
+            plans = [q for q in plans if q["part_of"] is None] or plans   # the total's plan, not a part's
             if plans:
                 r["rate_base"] = plans[-1]["metric_id"]
 
 
 def _restatements(rows):
-    """restates: the same indicator, kind, value and unit stated in an earlier sentence."""
+    """restates: the same indicator, kind, value and unit stated in an earlier sentence (exact
+    quantities only: rates and approximate figures repeat by chance)."""
     seen: dict = {}
     for r in rows:
         v = _num(r.get("value"))
         ind = r.get("indicator_id") or r.get("indicator")
-        if v is None or not ind or r.get("missing"):
+        if v is None or not ind or r.get("missing") or r.get("approx") or r["rate_type"] is not None:
             continue
         key = (ind, r.get("kind"), v, r.get("unit"), _num(r.get("value_high")))
         first = seen.get(key)
