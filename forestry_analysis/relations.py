@@ -123,7 +123,7 @@ def _parts(members, simple, earlier=()):
         closes = [e for e in (simple.find(c, total["end"], hi + 1) for c in ")）") if e >= 0]
         inside = [r for r in quantities if total["end"] < r["start"] and r["end"] <= min(closes, default=-1)
                   and family(r) == family(total) and r["kind"] == total["kind"] and r["part_of"] is None]
-        if len(inside) >= 2 and _fits(total, inside):
+        if inside and _fits(total, inside):
             for r in inside:
                 r["part_of"] = total["metric_id"]
     # 其中 / 包括 / 分别为 after a total: the parts follow, up to the clause's (or bracket's) end,
