@@ -287,7 +287,7 @@ def _restatements(rows):
         first = seen.get(key)
         if first is None:
             seen[key] = r
-        elif first.get("sentence_id") != r.get("sentence_id") and r["part_of"] is None:
+        elif first.get("sentence_id") != r.get("sentence_id"):
             r["restates"] = first["metric_id"]
 
 
