@@ -25,7 +25,6 @@ from . import lexicon_data
 from .normalize import to_simplified
 from .units import units
 
-RELATION_COLUMNS = ("metric_id", "part_of", "rate_of", "rate_base", "rate_type", "restates")
 
 
 @lru_cache(maxsize=1)
