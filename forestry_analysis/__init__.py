@@ -12,10 +12,12 @@ from .errors import ReportReadError
 from .report import Report, read_report
 
 __version__ = "0.1.0"
-__all__ = ["Report", "ReportReadError", "read_report", "read_corpus", "Corpus", "plots", "__version__"]
+__all__ = ["Report", "ReportReadError", "read_report", "read_corpus", "Corpus", "plots", "summarize", "rates",
+           "__version__"]
 
 _LAZY = {"read_corpus": ("corpus", "read_corpus"), "Corpus": ("corpus", "Corpus"),
-         "plots": ("plots", None), "explore": ("explore", None)}
+         "plots": ("plots", None), "explore": ("explore", None),
+         "summarize": ("summary", "summarize"), "rates": ("summary", "rates")}
 
 
 def __getattr__(name):

@@ -111,6 +111,19 @@ def _same_unit(a, b):
     return a is not None and b is not None and a["unit"] == b["unit"]
 
 
+def _completion_rate(rate, before: str) -> bool:
+    """A completion rate: typed so by relations.py when the row carries rate_type, else its
+    clause names a plan."""
+    if "rate_type" in rate:
+        return rate["rate_type"] == "completion"
+    return any(w in (rate["indicator"] or "") + before for w in _COMPLETION_WORDS)
+
+
+def _same_level(a, b):
+    """Both a part (其中…) or both not: a part is never compared with its total's plan."""
+    return (a.get("part_of") is None) == (b.get("part_of") is None)
+
+
 def _key(r):
     """(indicator_id, unit) of a mention with a known value, else None."""
     ok = isinstance(r["indicator_id"], str) and r["indicator_id"] and _num(r["value"]) is not None
@@ -141,9 +154,8 @@ def _pair_group(members, simple, report_id, used):
         return a if plan_between else None
 
     rows, paired = [], {}   # paired: actual → end of the rate it was paired with
-    rates = [r for r in members if r["kind"] == "rate" and r["unit"] in _RATE_PER and
-             any(w in (r["indicator"] or "") + before_text(r) for w in _COMPLETION_WORDS) and
-             not _is_target(simple, r, before_text(r))]
+    rates = [r for r in members if r["kind"] == "rate" and r["unit"] in _RATE_PER and _completion_rate(r, before_text(r))
+             and not _is_target(simple, r, before_text(r))]
     # "完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%": the n rates go to the last n actuals.
     respectively = [r for r in rates if "分别" in before_text(r)]
     if respectively:
@@ -155,6 +167,8 @@ def _pair_group(members, simple, report_id, used):
         if rt["_i"] in used:
             continue
         acts = actuals_before(rt["start"])
+        if rt.get("rate_of") is not None:   # relations.py named the quantity: it and what came before
+            acts = [a for a in acts if a["metric_id"] <= rt["rate_of"]] or acts
         actual = acts[-1] if acts else None
         # "完成5000亩,其中人工造林3000亩,封山育林2000亩,占年度任务的125%": the rate is the total's.
         q = max(simple.rfind(w, acts[0]["end"] if acts else 0, rt["start"]) for w in _BREAKDOWN)
@@ -182,7 +196,7 @@ def _pair_group(members, simple, report_id, used):
     # actual after the plan, else the nearest before it ("总投资1500万元,计划投资800万元,已完成640万元").
     acts = [r for r in members if r["kind"] == "actual" and r["_i"] not in used]
     for p in (r for r in members if r["kind"] == "plan" and r["_i"] not in used):
-        fits = [a for a in acts if a["_i"] not in used and _same_unit(a, p)]
+        fits = [a for a in acts if a["_i"] not in used and _same_unit(a, p) and _same_level(a, p)]
         a = next((a for a in fits if a["start"] > p["start"]), fits[-1] if fits else None)
         if a is not None:
             rows.append(_row(report_id, a, p, None, "same sentence"))

@@ -49,7 +49,7 @@ _PERIOD_START = {"Q1": 0, "H1": 0, "Q2": 3, "Q3": 6, "H2": 6, "Q4": 9, "annual":
 CACHE_ENV = "FORESTRY_CACHE_DIR"
 # Modules whose code decides a report's tables (a change to them invalidates the cache).
 _PIPELINE = ("reading", "normalize", "meta", "outline", "tasks", "metrics", "numbers", "units",
-             "categories", "completion", "quality", "report", "schema", "lexicon_data", "corpus", "join")
+             "categories", "completion", "quality", "report", "schema", "lexicon_data", "corpus", "join", "relations", "labels")
 
 # -- entries: one Arrow row per file ------------------------------------------------------
 
@@ -523,6 +523,12 @@ class Corpus:
         from .followups import MIN_SIMILARITY, followups
         return followups(self.meta, self.tasks, self.metrics,
                          MIN_SIMILARITY if min_similarity is None else min_similarity)
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """Coverage rates of every report (treated against occurring), from the metrics' relations."""
+        from .relations import coverage_rows
+        return schema.frame("coverage", coverage_rows(schema.records(self.metrics)))
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"meta": self.meta, "metrics": self.metrics, "tasks": self.tasks,

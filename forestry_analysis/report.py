@@ -159,7 +159,8 @@ class Report:
                 section=None if sent is None else sent["section"],
                 sentence_id=None if sent is None else sent["sentence_id"],
                 sentence=None if sent is None else sent["text"].strip()))
-        return rows
+        from .relations import relate
+        return relate(rows, self.text, self.norm.text if self.norm.aligned else None)
 
     @cached_property
     def _joined(self) -> tuple[list[dict], list[dict]]:
@@ -184,6 +185,11 @@ class Report:
         return pair_in_report(self.text, self._metric_rows, self.report_id, simple)
 
     @cached_property
+    def _coverage_rows(self) -> list[dict]:
+        from .relations import coverage_rows
+        return coverage_rows(self._metric_rows)
+
+    @cached_property
     def _quality_rows(self) -> list[dict]:
         from .quality import quality_rows
         return quality_rows(self.report_id, self.meta, self._metric_rows, self._number_rows, self._completion_rows)
@@ -193,7 +199,7 @@ class Report:
 
     _ROWS = {"meta": "_meta_rows", "outline": "_outline_rows", "sentences": "_sentence_rows",
              "tasks": "_joined_task_rows", "metrics": "_joined_metric_rows", "numbers": "_number_rows",
-             "completion": "_completion_rows", "quality": "_quality_rows"}
+             "completion": "_completion_rows", "quality": "_quality_rows", "coverage": "_coverage_rows"}
 
     def rows(self, table: str) -> list[dict]:
         """The rows of ``table`` as dicts (None for missing), in the schema's columns: what the
@@ -211,6 +217,7 @@ class Report:
     numbers = _table("numbers", "Ledger of every number-like token, with is_metric and the reason.")
     completion = _table("completion", "Each actual paired with its plan and rate.")
     quality = _table("quality", "Data-quality findings: lost numbers, placeholders, conflicts, mismatches.")
+    coverage = _table("coverage", "Treated or monitored against occurring or total: pest-control coverage.")
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name (for export)."""

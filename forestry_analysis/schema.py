@@ -18,6 +18,7 @@ CATEGORIES = labels.category_order()   # from lexicon/categories.toml and colour
 STATUSES = ["done", "planned"]
 SEVERITIES = ["info", "warning", "error"]
 OUTCOMES = ["reported", "not_reported", "no_later_report"]
+RATE_TYPES = ["completion", "share", "coverage", "change", "level"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,13 @@ TABLES: dict[str, list[Field]] = {
         Field("sentence_id", "Int64", "句号", "Row of Report.sentences holding the mention."),
         Field("sentence", STR, "句子", "The sentence holding the mention."),
         Field("task_id", "Int64", "条目号", "The work item holding the mention; NA outside every item."),
+        # How rows relate (relations.py): ids within the report, NA when no relation.
+        Field("metric_id", "Int64", "编号", "Unique within the report, in text order (stable)."),
+        Field("part_of", "Int64", "所属总数", "metric_id of the total this row is a part of (其中, 包括, 合计)."),
+        Field("rate_of", "Int64", "比率对象", "For a rate: metric_id of the quantity it is the rate of."),
+        Field("rate_base", "Int64", "比率基数", "For a rate: metric_id of its denominator (plan, 发生面积) when stated."),
+        Field("rate_type", _cat(RATE_TYPES), "比率类型", "completion, share, coverage, change or level; NA for non-rates."),
+        Field("restates", "Int64", "重复", "metric_id of an earlier row this row repeats (same figure restated)."),
     ],
     "numbers": [
         _ID, _START, _END,
@@ -116,6 +124,21 @@ TABLES: dict[str, list[Field]] = {
         Field("rate_start", "Int64", "完成率起", ""), Field("rate_end", "Int64", "完成率止", ""),
         Field("plan_report_id", STR, "计划来源", "Report holding the plan (differs for basis 'another report')."),
         Field("note", STR, "说明", ""),
+    ],
+    "coverage": [
+        _ID,
+        Field("indicator", STR, "指标", "What is treated, monitored or surveyed."),
+        Field("indicator_id", STR, "指标编号", "Canonical id; NA when none."),
+        Field("category", _cat(CATEGORIES), "类别", ""),
+        Field("treated", "Float64", "防治(监测)量", "The treated or monitored quantity; NA when lost or not stated."),
+        Field("base", "Float64", "发生(总)量", "The occurring or total quantity; NA when not stated."),
+        Field("unit", STR, "单位", "Base unit of treated and base."),
+        Field("rate", "Float64", "覆盖率", "treated / base as a fraction."),
+        Field("stated_rate", "Float64", "报告覆盖率", "The fraction the report states; NA if none."),
+        Field("consistent", "boolean", "一致", "Stated rate agrees with treated/base within rounding."),
+        Field("treated_start", "Int64", "防治起", ""), Field("treated_end", "Int64", "防治止", ""),
+        Field("base_start", "Int64", "基数起", ""), Field("base_end", "Int64", "基数止", ""),
+        Field("rate_start", "Int64", "覆盖率起", ""), Field("rate_end", "Int64", "覆盖率止", ""),
     ],
     "quality": [
         _ID,
