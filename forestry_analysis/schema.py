@@ -58,7 +58,6 @@ TABLES: dict[str, list[Field]] = {
         Field("section", STR, "章节", "Heading of the enclosing section."),
         Field("sentence_id", "Int64", "句号", "Row of Report.sentences holding the mention."),
         Field("sentence", STR, "句子", "The sentence holding the mention."),
-        Field("task_id", "Int64", "条目号", "The work item holding the mention; NA outside every item."),
         # How rows relate (relations.py): ids within the report, NA when no relation.
         Field("metric_id", "Int64", "编号", "Unique within the report, in text order (stable)."),
         Field("part_of", "Int64", "所属总数", "metric_id of the total this row is a part of (其中, 包括, 合计)."),
@@ -66,6 +65,7 @@ TABLES: dict[str, list[Field]] = {
         Field("rate_base", "Int64", "比率基数", "For a rate: metric_id of its denominator (plan, 发生面积) when stated."),
         Field("rate_type", _cat(RATE_TYPES), "比率类型", "completion, share, coverage, change or level; NA for non-rates."),
         Field("restates", "Int64", "重复", "metric_id of an earlier row this row repeats (same figure restated)."),
+        Field("task_id", "Int64", "条目号", "The work item holding the mention; NA outside every item."),
     ],
     "numbers": [
         _ID, _START, _END,
