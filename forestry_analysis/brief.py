@@ -260,30 +260,39 @@ def _str_col(df: pd.DataFrame, col: str) -> pd.Series:
 
 
 def key_figures(metrics: pd.DataFrame) -> pd.DataFrame:
-    """Per report, category, indicator, kind and unit: sum of known values, mentions, lost
-    numbers. Never summed across reports (other places or periods)."""
+    """Per report, category, indicator, kind and unit: the sum an analyst can quote
+    (``fa.summarize``: parts, restatements and rates left out, units converted within their
+    family), with mentions and lost numbers; rates listed, never added. Never summed across
+    reports (other places or periods)."""
+    from .metrics import catalogue_labels
+    from .summary import summarize
     cols = ["report_id", "category", "indicator", "kind", "unit", "total", "mentions", "lost", "approx", "values"]
     if metrics is None or metrics.empty:
         return pd.DataFrame(columns=cols)
-    df = pd.DataFrame({
-        "report_id": _str_col(metrics, "report_id").fillna(""),
-        "category": _str_col(metrics, "category").fillna("other"),
-        "indicator": _str_col(metrics, "indicator").fillna("未命名指标"),
-        "kind": _str_col(metrics, "kind").fillna("actual"),
-        "unit": _str_col(metrics, "unit").fillna(""),
-        "value": pd.to_numeric(metrics["value"], errors="coerce").astype(float),
-        "lost": metrics["missing"].fillna(False).astype(bool) | metrics["value"].isna(),
-        "approx": metrics["approx"].fillna(False).astype(bool),
-    })
+    names = catalogue_labels()
+    m = metrics.assign(category=metrics["category"].astype(object).fillna("other"),
+                       report_id=metrics["report_id"].astype(object).fillna(""))
+    key = m["indicator_id"].astype(object).where(m["indicator_id"].notna(), m["indicator"].astype(object))
+    known_approx = m["approx"].fillna(False).astype(bool) & m["value"].notna() & m["part_of"].isna() & \
+        m["restates"].isna()
+    approx = set(zip(m["report_id"][known_approx], m["category"][known_approx], key[known_approx],
+                     m["kind"].astype(object)[known_approx]))
     rows = []
-    for (rid, cat, ind, kind, unit), g in df.groupby(["report_id", "category", "indicator", "kind", "unit"],
-                                                    sort=False):
-        known = g.loc[~g["lost"], "value"]
-        rows.append({"report_id": rid, "category": cat, "indicator": ind, "kind": kind, "unit": unit,
-                     "total": float(known.sum()) if len(known) else None,
-                     "mentions": len(g), "lost": int(g["lost"].sum()),
-                     "approx": bool(g.loc[~g["lost"], "approx"].any()),
-                     "values": list(known)})
+    for r in summarize(m, by=("report_id", "category")).itertuples(index=False):
+        total = None if pd.isna(r.value) else float(r.value)
+        rows.append({"report_id": r.report_id, "category": r.category, "indicator": names.get(r.indicator, r.indicator),
+                     "kind": r.kind, "unit": r.unit if _known(r.unit) else "", "total": total,
+                     "mentions": int(r.mentions), "lost": int(r.missing),
+                     "approx": (r.report_id, r.category, r.indicator, r.kind) in approx, "values": []})
+    rates = m[m["kind"].astype(object) == "rate"]
+    for (rid, cat, ind, unit), g in rates.groupby(["report_id", "category", rates["indicator"].astype(object)
+                                                   .fillna("未命名指标"), rates["unit"].astype(object).fillna("")],
+                                                  sort=False):
+        lost = g["missing"].fillna(False).astype(bool) | g["value"].isna()
+        known = [float(v) for v in g.loc[~lost, "value"]]
+        rows.append({"report_id": rid, "category": cat, "indicator": ind, "kind": "rate", "unit": unit,
+                     "total": known[0] if known else None, "mentions": len(g), "lost": int(lost.sum()),
+                     "approx": False, "values": known})
     return pd.DataFrame(rows, columns=cols)
 
 
