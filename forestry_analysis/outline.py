@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lexicon_data import toml
 from .numbers import chinese_value
 
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _MARKER = re.compile(
     rf"(?P<l1>[{_CN}]{{1,3}})、(?![{_CN}]{{1,3}}、)"
-    rf"|\((?P<l2>[{_CN}]{{1,3}})\)、?"
+    rf"|[(〔【](?P<l2>[{_CN}]{{1,3}})[)〕】]、?"
     rf"|(?P<shi>[{_CN}]{{1,3}})是(?!否|不是|非)"
     r"|(?<![\d.])(?P<dot>\d{1,2})[、.](?!\d)"
     r"|\((?P<paren>\d{1,2})\)"
@@ -37,6 +38,33 @@ _TERM = r"(?:[。;!]|(?<!\?)\?(?![?\dxX*万亿千百十]))"
 SENTENCE_END = re.compile(_TERM + r"+[\"')\]》]*")
 _HEAD_END = re.compile(_TERM + r"|\n")
 _STOPS = "。!?;:"
+
+
+_LEX = toml("outline.toml")["markers"]
+_FOOTNOTE = re.compile("(?:" + "|".join(map(re.escape, _LEX["footnote_labels"])) + r")\s*[:：]")
+_CELLS = tuple(_LEX["cell_separators"])
+_VERSE = re.compile("|".join(rf"[\u4e00-\u9fff]{{{n}}}(?:[,，][\u4e00-\u9fff]{{{n}}})+[。!？?]?"
+                             for n in _LEX["verse_clause_lengths"]))
+
+
+def _line_at(text: str, i: int, lo: int, hi: int) -> tuple[int, int]:
+    """(start, end) of the line holding position ``i``, kept inside ``lo``..``hi``."""
+    a = text.rfind("\n", lo, i) + 1 or lo
+    b = text.find("\n", i, hi)
+    return max(a, lo), hi if b < 0 else b
+
+
+def not_an_item(text: str, m: re.Match, lo: int, hi: int) -> bool:
+    """A numbered token that is no outline item: a page number alone on its line (document
+    sharing sites number their page previews "1、"), a row of a statistics table, a footnote
+    ("填报说明:1.…"), or a proverb or blurb ("1、宝剑锋从磨砺出,梅花香自苦寒来。")."""
+    a, b = _line_at(text, m.start(), lo, hi)
+    rest = text[m.end():b].strip()
+    if not rest and m.lastgroup in ("dot", "dote", "paren", "parene", "circle"):
+        return True
+    line = text[a:b]
+    return any(c in line for c in _CELLS) or bool(_FOOTNOTE.match(line.lstrip())) \
+        or bool(_VERSE.fullmatch(rest))
 
 
 @dataclass(slots=True)
@@ -80,7 +108,7 @@ def find_markers(text: str, start: int = 0, end: int | None = None) -> tuple[Mar
         fam = m.lastgroup
         ctx = _context(text, m.start(), start)
         if ctx is None or (fam in _LEVEL and ctx in ("sentence", "comma")) or (ctx == "comma" and fam != "shi") \
-                or (ctx == "space" and fam not in _AFTER_SPACE):
+                or (ctx == "space" and fam not in _AFTER_SPACE) or not_an_item(text, m, start, end):
             continue
         num = m.group(fam)
         if fam in _ENCLOSED:

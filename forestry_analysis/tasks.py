@@ -3,12 +3,38 @@
 A task is a leaf of the outline tree inside the body: the enumerated items (一是, 1., (1)),
 or a subsection or section that has no items of its own. A subsection with items counts
 only its items. Sections about problems and difficulties hold no tasks; items under a
-下一步/下半年计划 heading, or in a plan report, are planned.
+下一步/下半年计划 heading or a target heading (工作任务, 总体目标), in a plan report, or
+opening with a plan word (计划, 力争) are planned. Analysis sections (发生趋势) and empty items
+(a marker at the end of a cut-off page) hold no tasks.
 """
 from __future__ import annotations
 
+import re
+
 from .categories import classify
+from .lexicon_data import toml
 from .meta import is_plan_heading, is_problem_heading
+
+
+_LEX = toml("outline.toml")["tasks"]
+_TARGETS = frozenset(_LEX["target_headings"])
+_ANALYSIS = re.compile("|".join(map(re.escape, _LEX["analysis_words"])))
+_OPENINGS = tuple(_LEX["planned_openings"])
+
+
+def _bare(heading) -> str:
+    """A heading without its punctuation and spaces, for whole-heading matches."""
+    return re.sub(r"[\s,，、:：。.]", "", heading or "")
+
+
+def is_target_heading(heading) -> bool:
+    """A heading that is exactly a targets section (工作任务, 总体目标): its items are planned."""
+    return _bare(heading) in _TARGETS
+
+
+def is_analysis_heading(heading) -> bool:
+    """A short heading of analysis, not work (林业有害生物发生及危害趋势)."""
+    return bool(heading) and len(heading) <= 30 and bool(_ANALYSIS.search(heading))
 
 
 def _tree(outline: list[dict]) -> list[dict]:
@@ -52,12 +78,16 @@ def task_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
         # Every enclosing item is a heading ("1、下步打算" with (1)(2) under it), the item itself only at level 1–2.
         decisive = next((c for c in reversed(chain) if (c["level"] < 3 or c is not r) and (
             is_plan_heading(c["heading"]) or is_problem_heading(c["heading"], c["level"]))), None)
-        if not r["leaf"] or decisive is not None and not is_plan_heading(decisive["heading"]):
+        if not r["leaf"] or decisive is not None and not is_plan_heading(decisive["heading"]) \
+                or any(is_analysis_heading(c["heading"]) for c in chain if c["level"] < 3 or c is not r):
             continue
         heads = {lvl: next((c["heading"] for c in reversed(chain) if c["level"] == lvl), None) for lvl in (1, 2)}
-        planned = plan_report or decisive is not None
         s, e = _content(original, r)
         text = original[s:e]
+        if not text.strip():
+            continue
+        planned = plan_report or decisive is not None or text.startswith(_OPENINGS) \
+            or any(is_target_heading(c["heading"]) for c in chain if c["level"] < 3 or c is not r)
         rows.append(dict(
             report_id=report_id, section=heads[1], subsection=heads[2],
             item=r["marker"] if r["level"] == 3 else None, text=text,
