@@ -32,12 +32,13 @@ _MARKER = re.compile(
 _ENCLOSED = {"l2e": ("l2", 0x3220), "dote": ("dot", 0x2488), "parene": ("paren", 0x2474)}
 _LEVEL = {"l1": 1, "l2": 2}
 # Families that open an item after a plain space too (text flattened onto one line: "情况 (一)造林").
-_AFTER_SPACE = ("l2", "l2e", "paren", "parene")
+_AFTER_SPACE = ("l2", "l2e", "paren", "parene", "shi")
 # A sentence end; "?" in a placeholder run ("???万亩") is not one.
 _TERM = r"(?:[。;!]|(?<!\?)\?(?![?\dxX*万亿千百十]))"
 SENTENCE_END = re.compile(_TERM + r"+[\"')\]》]*")
 _HEAD_END = re.compile(_TERM + r"|\n")
 _STOPS = "。!?;:"
+_HEAD_MAX = 16   # a section name run into its first item ("下半年工作计划一是") is at most this long
 
 
 _LEX = toml("outline.toml")["markers"]
@@ -99,23 +100,41 @@ def _context(text: str, i: int, lo: int) -> str | None:
     return "space" if i > j else None
 
 
+def _opens_heading(text: str, items: list, i: int) -> bool:
+    """Position ``i`` follows a section or subsection marker on its line with only a short
+    heading between them (no sentence end, no comma)."""
+    if not items or items[-1].level > 2:
+        return False
+    gap = text[items[-1].start + len(items[-1].marker):i]
+    return 0 < len(gap) <= _HEAD_MAX and "\n" not in gap and not re.search(r"[。!?;:,]", gap)
+
+
 def find_markers(text: str, start: int = 0, end: int | None = None) -> tuple[Marker, ...]:
     """Outline items between normalised ``start`` and ``end``, nested and with their ends."""
     end = len(text) if end is None else end
     items: list[Marker] = []
     stack: list[Marker] = []
+    last = {"l1": 0, "l2": 0}   # ordinal of the last section and subsection
     for m in _MARKER.finditer(text, start, end):
         fam = m.lastgroup
         ctx = _context(text, m.start(), start)
-        if ctx is None or (fam in _LEVEL and ctx in ("sentence", "comma")) or (ctx == "comma" and fam != "shi") \
-                or (ctx == "space" and fam not in _AFTER_SPACE) or not_an_item(text, m, start, end):
-            continue
         num = m.group(fam)
         if fam in _ENCLOSED:
             fam, first = _ENCLOSED[fam]
             ordinal = ord(num) - first + 1
         else:
             ordinal = _CIRCLED.index(num) + 1 if fam == "circle" else int(num) if num.isascii() else cn_number(num)
+        if ctx == "sentence" and fam in _LEVEL and ordinal == last[fam] + 1 > 1:
+            ctx = "gap"        # a flattened page: "…。三、下一步打算" continues the sequence
+        elif ctx is None and fam == "shi" and ordinal == 1 and _opens_heading(text, items, m.start()):
+            ctx = "gap"        # "二、下半年工作计划一是…": the first item runs into its heading
+        if ctx is None or (fam in _LEVEL and ctx in ("sentence", "comma")) or (ctx == "comma" and fam != "shi") \
+                or (ctx == "space" and fam not in _AFTER_SPACE) or not_an_item(text, m, start, end):
+            continue
+        if fam in _LEVEL:
+            last[fam] = ordinal
+            if fam == "l1":
+                last["l2"] = 0
         level = _LEVEL.get(fam, 3)
         family = "arabic" if fam == "dot" else fam
         h = _HEAD_END.search(text, m.end(), end)

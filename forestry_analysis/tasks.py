@@ -20,11 +20,20 @@ _LEX = toml("outline.toml")["tasks"]
 _TARGETS = frozenset(_LEX["target_headings"])
 _ANALYSIS = re.compile("|".join(map(re.escape, _LEX["analysis_words"])))
 _OPENINGS = tuple(_LEX["planned_openings"])
+_NAME_MAX = _LEX["section_name_len"]
+_HEADING_MAX = toml("meta.toml")["sections"]["max_heading_len"]
 
 
 def _bare(heading) -> str:
     """A heading without its punctuation and spaces, for whole-heading matches."""
     return re.sub(r"[\s,，、:：。.]", "", heading or "")
+
+
+def section_name(heading) -> str:
+    """The name a heading starts with: a heading that ran into its body on a flattened line
+    ("下一步工作打算我局将继续…") is judged by its first words, as long as a section name."""
+    h = (heading or "").strip()
+    return h if len(h) <= _HEADING_MAX else re.split(r"[,，]", h, maxsplit=1)[0][:_NAME_MAX]
 
 
 def is_target_heading(heading) -> bool:
@@ -77,8 +86,9 @@ def task_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
         # The innermost heading about problems or plans decides: "存在问题及下一步打算" is plans.
         # Every enclosing item is a heading ("1、下步打算" with (1)(2) under it), the item itself only at level 1–2.
         decisive = next((c for c in reversed(chain) if (c["level"] < 3 or c is not r) and (
-            is_plan_heading(c["heading"]) or is_problem_heading(c["heading"], c["level"]))), None)
-        if not r["leaf"] or decisive is not None and not is_plan_heading(decisive["heading"]) \
+            is_plan_heading(section_name(c["heading"]))
+            or is_problem_heading(section_name(c["heading"]), c["level"]))), None)
+        if not r["leaf"] or decisive is not None and not is_plan_heading(section_name(decisive["heading"])) \
                 or any(is_analysis_heading(c["heading"]) for c in chain if c["level"] < 3 or c is not r):
             continue
         heads = {lvl: next((c["heading"] for c in reversed(chain) if c["level"] == lvl), None) for lvl in (1, 2)}
