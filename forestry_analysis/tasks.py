@@ -46,6 +46,16 @@ def is_analysis_heading(heading) -> bool:
     return bool(heading) and len(heading) <= 30 and bool(_ANALYSIS.search(heading))
 
 
+_TOC = re.compile(r"^[ \t\u3000]*(?:" + "|".join(map(re.escape, _LEX["contents_labels"]))
+                  + r")[^\n]*\n.*?^[ \t\u3000]*(?:…+|\.{3,})[ \t\u3000]*$", re.M | re.S)
+
+
+def contents_spans(original: str) -> list[tuple[int, int]]:
+    """Spans of a table of contents ("目录/提纲:" … a line of "……"): its entries repeat the
+    headings of the report below it and are no work items."""
+    return [m.span() for m in _TOC.finditer(original)]
+
+
 def _tree(outline: list[dict]) -> list[dict]:
     """Outline rows in order, each (a copy) with its enclosing rows (``parents``) and a ``leaf`` flag."""
     rows = sorted((dict(r) for r in outline), key=lambda r: r["start"])
@@ -80,6 +90,7 @@ def task_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
     original = norm.original
     plan_report = meta.get("report_kind") == "plan"
     seen_votes: dict[str, dict] = {}   # headings recur from task to task
+    contents = contents_spans(original)
     rows = []
     for r in _tree(outline):
         chain = r["parents"] + [r]
@@ -94,7 +105,7 @@ def task_rows(norm, report_id, outline: list[dict], meta: dict) -> list[dict]:
         heads = {lvl: next((c["heading"] for c in reversed(chain) if c["level"] == lvl), None) for lvl in (1, 2)}
         s, e = _content(original, r)
         text = original[s:e]
-        if not text.strip():
+        if not text.strip() or any(a <= s < b for a, b in contents):
             continue
         planned = plan_report or decisive is not None or text.startswith(_OPENINGS) \
             or any(is_target_heading(c["heading"]) for c in chain if c["level"] < 3 or c is not r)
