@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lexicon_data import toml
 from .numbers import chinese_value
 
 _CN = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _MARKER = re.compile(
     rf"(?P<l1>[{_CN}]{{1,3}})、(?![{_CN}]{{1,3}}、)"
-    rf"|\((?P<l2>[{_CN}]{{1,3}})\)、?"
+    rf"|[(〔【](?P<l2>[{_CN}]{{1,3}})[)〕】]、?"
     rf"|(?P<shi>[{_CN}]{{1,3}})是(?!否|不是|非)"
     r"|(?<![\d.])(?P<dot>\d{1,2})[、.](?!\d)"
     r"|\((?P<paren>\d{1,2})\)"
@@ -31,12 +32,40 @@ _MARKER = re.compile(
 _ENCLOSED = {"l2e": ("l2", 0x3220), "dote": ("dot", 0x2488), "parene": ("paren", 0x2474)}
 _LEVEL = {"l1": 1, "l2": 2}
 # Families that open an item after a plain space too (text flattened onto one line: "情况 (一)造林").
-_AFTER_SPACE = ("l2", "l2e", "paren", "parene")
+_AFTER_SPACE = ("l2", "l2e", "paren", "parene", "shi")
 # A sentence end; "?" in a placeholder run ("???万亩") is not one.
 _TERM = r"(?:[。;!]|(?<!\?)\?(?![?\dxX*万亿千百十]))"
 SENTENCE_END = re.compile(_TERM + r"+[\"')\]》]*")
 _HEAD_END = re.compile(_TERM + r"|\n")
 _STOPS = "。!?;:"
+_HEAD_MAX = 16   # a section name run into its first item ("下半年工作计划一是") is at most this long
+
+
+_LEX = toml("outline.toml")["markers"]
+_FOOTNOTE = re.compile("(?:" + "|".join(map(re.escape, _LEX["footnote_labels"])) + r")\s*[:：]")
+_CELLS = tuple(_LEX["cell_separators"])
+_VERSE = re.compile("|".join(rf"[\u4e00-\u9fff]{{{n}}}(?:[,，][\u4e00-\u9fff]{{{n}}})+[。!？?]?"
+                             for n in _LEX["verse_clause_lengths"]))
+
+
+def _line_at(text: str, i: int, lo: int, hi: int) -> tuple[int, int]:
+    """(start, end) of the line holding position ``i``, kept inside ``lo``..``hi``."""
+    a = text.rfind("\n", lo, i) + 1 or lo
+    b = text.find("\n", i, hi)
+    return max(a, lo), hi if b < 0 else b
+
+
+def not_an_item(text: str, m: re.Match, lo: int, hi: int) -> bool:
+    """A numbered token that is no outline item: a page number alone on its line (document
+    sharing sites number their page previews "1、"), a row of a statistics table, a footnote
+    ("填报说明:1.…"), or a proverb or blurb ("1、宝剑锋从磨砺出,梅花香自苦寒来。")."""
+    a, b = _line_at(text, m.start(), lo, hi)
+    rest = text[m.end():b].strip()
+    if not rest and m.lastgroup in ("dot", "dote", "paren", "parene", "circle"):
+        return True
+    line = text[a:b]
+    return any(c in line for c in _CELLS) or bool(_FOOTNOTE.match(line.lstrip())) \
+        or bool(_VERSE.fullmatch(rest))
 
 
 @dataclass(slots=True)
@@ -71,23 +100,41 @@ def _context(text: str, i: int, lo: int) -> str | None:
     return "space" if i > j else None
 
 
+def _opens_heading(text: str, items: list, i: int) -> bool:
+    """Position ``i`` follows a section or subsection marker on its line with only a short
+    heading between them (no sentence end, no comma)."""
+    if not items or items[-1].level > 2:
+        return False
+    gap = text[items[-1].start + len(items[-1].marker):i]
+    return 0 < len(gap) <= _HEAD_MAX and "\n" not in gap and not re.search(r"[。!?;:,]", gap)
+
+
 def find_markers(text: str, start: int = 0, end: int | None = None) -> tuple[Marker, ...]:
     """Outline items between normalised ``start`` and ``end``, nested and with their ends."""
     end = len(text) if end is None else end
     items: list[Marker] = []
     stack: list[Marker] = []
+    last = {"l1": 0, "l2": 0}   # ordinal of the last section and subsection
     for m in _MARKER.finditer(text, start, end):
         fam = m.lastgroup
         ctx = _context(text, m.start(), start)
-        if ctx is None or (fam in _LEVEL and ctx in ("sentence", "comma")) or (ctx == "comma" and fam != "shi") \
-                or (ctx == "space" and fam not in _AFTER_SPACE):
-            continue
         num = m.group(fam)
         if fam in _ENCLOSED:
             fam, first = _ENCLOSED[fam]
             ordinal = ord(num) - first + 1
         else:
             ordinal = _CIRCLED.index(num) + 1 if fam == "circle" else int(num) if num.isascii() else cn_number(num)
+        if ctx == "sentence" and fam in _LEVEL and ordinal == last[fam] + 1 > 1:
+            ctx = "gap"        # a flattened page: "…。三、下一步打算" continues the sequence
+        elif ctx is None and fam == "shi" and ordinal == 1 and _opens_heading(text, items, m.start()):
+            ctx = "gap"        # "二、下半年工作计划一是…": the first item runs into its heading
+        if ctx is None or (fam in _LEVEL and ctx in ("sentence", "comma")) or (ctx == "comma" and fam != "shi") \
+                or (ctx == "space" and fam not in _AFTER_SPACE) or not_an_item(text, m, start, end):
+            continue
+        if fam in _LEVEL:
+            last[fam] = ordinal
+            if fam == "l1":
+                last["l2"] = 0
         level = _LEVEL.get(fam, 3)
         family = "arabic" if fam == "dot" else fam
         h = _HEAD_END.search(text, m.end(), end)

@@ -164,3 +164,17 @@ def test_text_flattened_onto_one_line_keeps_its_outline():
     _, _, outline, _ = tables(text)
     assert outline["marker"].tolist() == ["一、", "(一)", "(二)", "二、", "(一)"]
     assert outline["heading"].tolist() == ["工作开展情况", "造林绿化", "森林防火", "下一步打算", "加强防火宣传"]
+
+
+@pytest.mark.parametrize("text, markers", [
+    ("一、造林情况\n1、\n完成造林2万亩。\n", ["一、"]),                          # a page number alone on its line
+    ("一、森林抚育 | 亩 | 02 | 3000\n二、人工造林\t亩\t03\t2000\n", []),         # rows of a statistics table
+    ("填报说明:1.本表由县林业局填报。2.面积单位为亩。\n", []),                   # a table's footnotes
+    ("1、宝剑锋从磨砺出,梅花香自苦寒来。\n2、加强森林防火。\n", ["2、"]),        # a proverb of a template site
+    ("〔一〕加强领导。\n〔二〕落实责任。\n", ["〔一〕", "〔二〕"]),               # brackets of official documents
+    ("一、上半年工作情况。完成造林3万亩。二、下一步打算。", ["一、", "二、"]),    # flattened: the sequence goes on
+    ("一、情况。完成造林。三、其他。", ["一、"]),                                # a 三、 after a sentence breaks it
+    ("二、下半年工作计划一是加强防火。二是抓好造林。", ["二、", "一是", "二是"]),  # 一是 run into its heading
+])
+def test_outline_markers_are_told_apart_from_page_numbers_table_rows_and_blurbs(text, markers):
+    assert [m.marker for m in find_markers(Normalized(text).text)] == markers
