@@ -33,13 +33,13 @@ def check_zip(archive: zipfile.ZipFile, path) -> None:
         size = info.file_size
         total += size
         if size > member_mb * _MB:
-            raise over(path, f"member {info.filename} expands to", f"{size / _MB:.0f} MB",
+            raise over(path, f"member {info.filename} expands to", f"{size / _MB:.3g} MB",
                        "FORESTRY_MAX_MEMBER_MB", f"{member_mb} MB")
         if size > _RATIO_FLOOR and size > ratio * max(info.compress_size, 1):
             raise over(path, f"member {info.filename} has compression ratio",
                        f"{size / max(info.compress_size, 1):.0f}:1", "FORESTRY_MAX_ZIP_RATIO", f"{ratio}:1")
     if total > total_mb * _MB:
-        raise over(path, "archive expands to", f"{total / _MB:.0f} MB", "FORESTRY_MAX_UNZIPPED_MB",
+        raise over(path, "archive expands to", f"{total / _MB:.3g} MB", "FORESTRY_MAX_UNZIPPED_MB",
                    f"{total_mb} MB")
     for info in archive.infolist():
         if info.filename.lower().endswith((".xml", ".rels")):
