@@ -18,6 +18,10 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
 _ROOT = re.compile(rb"<[A-Za-z_]")
 
 
+def _mb(size: int) -> str:
+    return f"{size / _MB:,.0f} MB" if size >= 10 * _MB else f"{size / _MB:.3g} MB"
+
+
 def over(path, what: str, amount: str, setting: str, limit) -> ReportReadError:
     return ReportReadError(path, f"{what} {amount}, over the limit of {limit} (setting {setting})")
 
@@ -33,13 +37,13 @@ def check_zip(archive: zipfile.ZipFile, path) -> None:
         size = info.file_size
         total += size
         if size > member_mb * _MB:
-            raise over(path, f"member {info.filename} expands to", f"{size / _MB:.3g} MB",
+            raise over(path, f"member {info.filename} expands to", _mb(size),
                        "FORESTRY_MAX_MEMBER_MB", f"{member_mb} MB")
         if size > _RATIO_FLOOR and size > ratio * max(info.compress_size, 1):
             raise over(path, f"member {info.filename} has compression ratio",
                        f"{size / max(info.compress_size, 1):.0f}:1", "FORESTRY_MAX_ZIP_RATIO", f"{ratio}:1")
     if total > total_mb * _MB:
-        raise over(path, "archive expands to", f"{total / _MB:.3g} MB", "FORESTRY_MAX_UNZIPPED_MB",
+        raise over(path, "archive expands to", _mb(total), "FORESTRY_MAX_UNZIPPED_MB",
                    f"{total_mb} MB")
     for info in archive.infolist():
         if info.filename.lower().endswith((".xml", ".rels")):
