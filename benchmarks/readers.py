@@ -7,8 +7,10 @@ Figures:
                  one table each); its share of read time + read_report(text=…) with
                  .metrics, .tasks, .completion.
   PDF pages/s    read_source on a 100-page PDF made of copies of the fixture's page.
-  bomb memory    peak RSS of a fresh process refusing a 1 MB .docx that inflates to 2 GB and a
-                 .xlsx of 20 MB of XML entities' worth of zeros (budget 500 MB).
+  bomb memory    peak RSS of a fresh process refusing zip bombs (a .docx inflating to 2 GB, an
+                 .xlsx and an .odt), and of reading the largest .odt the limits let through
+                 (content.xml just under FORESTRY_MAX_MEMBER_MB; odfpy is the most memory-hungry
+                 parser); budget 500 MB.
 """
 from __future__ import annotations
 
@@ -88,7 +90,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 
 
 def bomb_memory() -> None:
-    for name, member, mb in (("bomb.docx", "word/document.xml", 2048), ("bomb.xlsx", "xl/sharedStrings.xml", 40),
+    for name, member, mb in (("bomb.docx", "word/document.xml", 2048), ("bomb.xlsx", "xl/sharedStrings.xml", 9),
                              ("bomb.odt", "content.xml", 700)):
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
@@ -99,7 +101,38 @@ def bomb_memory() -> None:
                   f"peak RSS {peak} MB (budget 500 MB): {reason}")
 
 
+LARGEST = r"""
+import io, resource, sys, zipfile
+from forestry_analysis.config import read_limit
+from forestry_analysis.reading import read_source
+src, path = sys.argv[1], sys.argv[2]
+room = int(read_limit("FORESTRY_MAX_MEMBER_MB") * 2**20 * 0.95)
+with zipfile.ZipFile(src) as z, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+    for info in z.infolist():
+        data = z.read(info)
+        if info.filename == "content.xml":
+            para = "<text:p>完成营造林8000亩，抚育1.25万亩。%d</text:p>"
+            body = "".join(para % i for i in range((room - len(data)) // (len(para.encode()) + 5))).encode()
+            data = data.replace(b"<office:text>", b"<office:text>" + body, 1)
+        out.writestr(info, data)
+del body, data
+print(len(read_source(path)))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def largest_allowed() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", LARGEST, str(FORMATS / "report.odt"), str(Path(tmp) / "big.odt")],
+                              capture_output=True, text=True, cwd=ROOT, check=True)
+        chars, peak = done.stdout.strip().splitlines()
+        print(f"largest .odt allowed: {int(chars):,} characters read in {time.perf_counter() - start:.1f} s, "
+              f"peak RSS {peak} MB (budget 500 MB)")
+
+
 if __name__ == "__main__":
     read_times()
     pdf_pages_per_second()
     bomb_memory()
+    largest_allowed()

@@ -14,7 +14,7 @@ OUTPUT_DIR = PROJECT_DIR / "out"
 READ_LIMITS = {
     "FORESTRY_MAX_FILE_MB": 200,        # the file as stored
     "FORESTRY_MAX_UNZIPPED_MB": 100,    # .docx/.xlsx/.odt/.ods: all members uncompressed
-    "FORESTRY_MAX_MEMBER_MB": 50,       # one member uncompressed
+    "FORESTRY_MAX_MEMBER_MB": 10,       # one XML member uncompressed (odfpy needs ~25x it in memory)
     "FORESTRY_MAX_ZIP_RATIO": 100,      # uncompressed / compressed size of a member over 1 MB
     "FORESTRY_MAX_PDF_PAGES": 1000,
     "FORESTRY_MAX_TEXT_CHARS": 10_000_000,  # text of a report after decoding, every format

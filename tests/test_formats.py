@@ -146,7 +146,7 @@ BOMB_MEMBERS = {"docx": "word/document.xml", "xlsx": "xl/worksheets/sheet1.xml",
 
 @pytest.mark.parametrize("fmt", sorted(BOMB_MEMBERS))
 def test_zip_bomb_is_refused_by_its_compression_ratio_before_parsing(tmp_path, fmt):
-    path = _zip_bomb(tmp_path / f"bomb.{fmt}", BOMB_MEMBERS[fmt], 20)
+    path = _zip_bomb(tmp_path / f"bomb.{fmt}", BOMB_MEMBERS[fmt], 8)
     assert path.stat().st_size < 2**20
     started = time.perf_counter()
     with pytest.raises(ReportReadError) as info:
@@ -169,6 +169,21 @@ def test_zip_size_limits_are_settable(tmp_path, monkeypatch, setting, words):
     assert words in str(info.value) and setting in str(info.value) and "report.docx" in str(info.value)
     monkeypatch.delenv(setting)
     assert PIPE_ROWS[0] in read_source(path)
+
+
+def test_a_large_photo_in_a_docx_is_not_held_to_the_xml_member_limit(tmp_path):
+    path = tmp_path / "photo.docx"
+    shutil.copy(FORMATS / "report.docx", path)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("word/media/photo.jpeg", os.urandom(12 * 2**20))
+    assert PIPE_ROWS[0] in read_source(path)
+
+
+def test_a_member_expanding_past_the_member_limit_is_refused(tmp_path):
+    path = _zip_bomb(tmp_path / "large.docx", "word/document.xml", 12)
+    with pytest.raises(ReportReadError) as info:
+        read_source(path)
+    assert "large.docx" in str(info.value) and "FORESTRY_MAX_MEMBER_MB" in str(info.value)
 
 
 @pytest.mark.parametrize("fmt, member", [("docx", "word/document.xml"), ("xlsx", "xl/workbook.xml"),
@@ -251,7 +266,7 @@ def test_corpus_lists_unsupported_files_and_a_bomb_with_their_reasons_and_reads_
         shutil.copy(FORMATS / f"report.{fmt}", folder / f"report.{fmt}")
     (folder / "report.url").write_text("https://example.org/report\n")
     (folder / "slides.ppt").write_bytes(b"\xd0\xcf\x11\xe0")
-    _zip_bomb(folder / "bomb.docx", "word/document.xml", 20)
+    _zip_bomb(folder / "bomb.docx", "word/document.xml", 8)
     corpus = fa.read_corpus(folder, workers=1, cache=False)
     reasons = {Path(p).name: r for p, r in zip(corpus.errors["path"], corpus.errors["reason"])}
     assert set(reasons) == {"slides.ppt", "bomb.docx"}
