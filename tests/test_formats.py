@@ -57,6 +57,16 @@ def test_aligned_text_is_read_as_written():
     assert lines[7].split() == ["合计", "8000", "8000", "100.0%"]
 
 
+def test_pdf_paragraph_wrapped_over_lines_comes_out_as_one_line():
+    assert read_source(FORMATS / "wrapped.pdf").split("\n") == [
+        "一、造林绿化",
+        "2023年，全县以国土绿化行动为抓手，统筹推进山水林田湖草沙一体化保护和系统治理，全年完成人工造林"
+        "4500亩、封山育林3500亩，完成森林抚育1.25万亩，森林覆盖率达到62.5%，比上年提高0.8个百分点，"
+        "生态环境持续改善。",
+        "二、森林防火",
+    ]
+
+
 def test_table_numbers_keep_offsets_into_the_report_text():
     report = fa.read_report(FORMATS / "report.pdf")
     start = report.text.index("| 封山育林 |")

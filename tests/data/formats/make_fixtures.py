@@ -26,6 +26,12 @@ CAPTION = "表1 2023年营造林完成情况统计表"
 HEADER = ["指标", "计划(亩)", "完成(亩)", "完成率"]
 ROWS = [["人工造林", 5000, 4500, 0.9], ["封山育林", 3000, 3500, 1.1667], ["合计", 8000, 8000, 1.0]]
 AFTER = ["下一步将继续加强森林防火和有害生物防治工作。"]
+# wrapped.pdf: a paragraph long enough to wrap over three lines of a page
+WRAPPED = ["一、造林绿化",
+           "2023年，全县以国土绿化行动为抓手，统筹推进山水林田湖草沙一体化保护和系统治理，全年完成人工造林"
+           "4500亩、封山育林3500亩，完成森林抚育1.25万亩，森林覆盖率达到62.5%，比上年提高0.8个百分点，"
+           "生态环境持续改善。",
+           "二、森林防火"]
 
 
 def shown(value):
@@ -48,6 +54,13 @@ def write_docx(path):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     for line in AFTER:
+        document.add_paragraph(line)
+    document.save(path)
+
+
+def write_wrapped_docx(path):
+    document = docx.Document()
+    for line in WRAPPED:
         document.add_paragraph(line)
     document.save(path)
 
@@ -94,6 +107,9 @@ def main():
     write_text(HERE / "report.txt")
     write_xlsx(HERE / "report.xlsx")
     with tempfile.TemporaryDirectory() as tmp:
+        write_wrapped_docx(Path(tmp) / "wrapped.docx")
+        convert(Path(tmp) / "wrapped.docx", "pdf", tmp)
+        (Path(tmp) / "wrapped.docx").unlink()
         for fmt in ("pdf", "doc", "odt", "rtf"):
             convert(HERE / "report.docx", fmt, tmp)
         for fmt in ("xls", "ods"):
