@@ -432,9 +432,9 @@ def _real(path) -> str:
 
 
 def _collect(sources) -> tuple[list[Path], list[dict]]:
-    """Report files under ``sources`` (sorted, each real file once) and the folders that
-    could not be listed. Linked folders are followed once: a link loop ends, never hangs."""
-    from .reading import SUPPORTED_SUFFIXES
+    """Report files under ``sources`` (sorted, each real file once), and as errors the folders
+    that could not be listed and the files of a type that is not read. Linked folders are followed once: a link loop ends, never hangs."""
+    from .reading import SIDECAR_SUFFIXES, SUPPORTED_SUFFIXES
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]
     files, errors = [], []
@@ -460,9 +460,14 @@ def _collect(sources) -> tuple[list[Path], list[dict]]:
             real_root = _real(root)
             for name in sorted(names):
                 p = Path(root) / name
-                if p.suffix.lower() in SUPPORTED_SUFFIXES and not name.startswith((".", "~$")):
-                    # the real path: the folder's, resolved once, unless the file is a link
-                    files.append((p, _real(p) if os.path.islink(p) else os.path.join(real_root, name)))
+                if name.startswith((".", "~$")) or p.suffix.lower() in SIDECAR_SUFFIXES:
+                    continue  # hidden files, Office lock files, source-address sidecars
+                if p.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    errors.append(dict(path=str(p), reason=f"unsupported file type "
+                                       f"{p.suffix.lower() or '(no suffix)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"))
+                    continue
+                # the real path: the folder's, resolved once, unless the file is a link
+                files.append((p, _real(p) if os.path.islink(p) else os.path.join(real_root, name)))
     out, seen = [], set()
     for f, key in files:   # (path, real path)
         if key not in seen:

@@ -1,7 +1,9 @@
-"""Read a report file (plain text, .docx or a saved web page) into one string.
+"""Read a report file into one string: text, Word, PDF, spreadsheets, OpenDocument, RTF, HTML.
 
-Forestry-bureau reports arrive as UTF-8 or GB18030/GBK text, Word files and
-scraped HTML. Everything downstream works on character offsets into the text
+Forestry-bureau reports arrive as UTF-8 or GB18030/GBK text, Word files (.docx,
+.doc, Kingsoft .wps), PDFs, spreadsheets and scraped HTML; the binary formats
+have one reader each in ``formats/``. Tables in any format come out as pipe rows
+(``| 指标 | 计划(亩) |``) between blank lines (see ``formats.pipes``). Everything downstream works on character offsets into the text
 returned here, so text files are returned exactly as decoded (only a leading
 byte-order mark is removed: no newline or Unicode normalisation). Every failure
 becomes a ``ReportReadError`` naming the file and the reason, so a batch run can
@@ -11,20 +13,29 @@ report bad files instead of dying on a library traceback.
 from __future__ import annotations
 
 import codecs
-import io
 import os
 import re
 import unicodedata
-import zipfile
 from pathlib import Path
 
+from .config import read_limit
 from .errors import ReportReadError
+from .formats.limits import check_text
+from .formats.pipes import Table, table_lines
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 DOCX_SUFFIXES = (".docx",)
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + DOCX_SUFFIXES + HTML_SUFFIXES
-MAX_BYTES = 200 * 1024 * 1024
+PDF_SUFFIXES = (".pdf",)
+WORD97_SUFFIXES = (".doc", ".wps")
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+ODT_SUFFIXES = (".odt",)
+RTF_SUFFIXES = (".rtf",)
+SUPPORTED_SUFFIXES = (TEXT_SUFFIXES + DOCX_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES + WORD97_SUFFIXES
+                      + SHEET_SUFFIXES + ODT_SUFFIXES + RTF_SUFFIXES)
+# files kept beside a report that are not reports: a corpus passes over them without an error
+SIDECAR_SUFFIXES = (".url",)
+MAX_BYTES = None  # None: the FORESTRY_MAX_FILE_MB setting; a number of bytes overrides it
 
 _UNDECODABLE = "cannot decode: not UTF-8, UTF-16 (with BOM) or GB18030 text"
 _UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -53,9 +64,11 @@ def read_source(path: str | os.PathLike) -> str:
             f"unsupported file type {suffix or '(no suffix)'!r}; "
             f"supported: {', '.join(SUPPORTED_SUFFIXES)}",
         )
-    if size > MAX_BYTES:
+    max_bytes = MAX_BYTES if MAX_BYTES is not None else read_limit("FORESTRY_MAX_FILE_MB") * 2**20
+    if size > max_bytes:
         raise ReportReadError(
-            path, f"file too large: {size / 2**20:.1f} MB exceeds the {MAX_BYTES // 2**20} MB limit"
+            path, f"file too large: {size / 2**20:.1f} MB exceeds the {max_bytes / 2**20:g} MB limit "
+                  "(setting FORESTRY_MAX_FILE_MB)"
         )
     try:
         data = path.read_bytes()
@@ -66,15 +79,35 @@ def read_source(path: str | os.PathLike) -> str:
     if not data:
         raise ReportReadError(path, "empty file (0 bytes)")
 
-    if suffix in DOCX_SUFFIXES:
-        text = _docx_text(data, path)
-    elif suffix in HTML_SUFFIXES:
-        text = _html_text(data, path)
-    else:
-        text = decode_bytes(data, path)
+    text = check_text(_read_format(suffix, data, path), path)
     if not text.strip():
         raise ReportReadError(path, "no text: the file contains only whitespace")
     return text
+
+
+def _read_format(suffix: str, data: bytes, path: Path) -> str:
+    """The text of ``data`` by the reader for its suffix."""
+    from .formats import docx, odf, pdf, rtf, sheets, word97
+
+    if suffix in DOCX_SUFFIXES:
+        return docx.read_docx(data, path)
+    if suffix in HTML_SUFFIXES:
+        return _html_text(data, path)
+    if suffix in PDF_SUFFIXES:
+        return pdf.read_pdf(data, path)
+    if suffix in WORD97_SUFFIXES:
+        return word97.read_word97(data, path, suffix)
+    if suffix in (".xlsx", ".xlsm"):
+        return sheets.read_xlsx(data, path)
+    if suffix == ".xls":
+        return sheets.read_xls(data, path)
+    if suffix == ".ods":
+        return odf.read_ods(data, path)
+    if suffix in ODT_SUFFIXES:
+        return odf.read_odt(data, path)
+    if suffix in RTF_SUFFIXES:
+        return rtf.read_rtf(data, path)
+    return check_text(decode_bytes(data, path), path)
 
 
 def decode_bytes(data: bytes, path=None) -> str:
@@ -156,36 +189,6 @@ def _looks_like_text(text: str, chinese: bool = False) -> bool:
     return True
 
 
-def _docx_text(data: bytes, path: Path) -> str:
-    """Paragraphs and table cells of a .docx in document order, one per line."""
-    import docx
-
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ReportReadError(path, "not a valid .docx: not a zip archive")
-    try:
-        document = docx.Document(io.BytesIO(data))
-        return "\n".join(_docx_blocks(document))
-    except Exception as exc:  # python-docx, zipfile and lxml raise many unrelated types
-        raise ReportReadError(path, f"not a valid .docx: {type(exc).__name__}: {exc}") from exc
-
-
-def _docx_blocks(container):
-    """Yield paragraph texts of a document or cell, descending into tables."""
-    from docx.table import Table
-
-    for block in container.iter_inner_content():
-        if isinstance(block, Table):
-            seen = set()
-            for row in block.rows:
-                for cell in row.cells:
-                    if cell._tc in seen:
-                        continue
-                    seen.add(cell._tc)
-                    yield from _docx_blocks(cell)
-        else:
-            yield block.text
-
-
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _GB_ALIASES = {"gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936", "euc-cn", "gb18030"}
 _DROP_TAGS = [
@@ -254,10 +257,49 @@ def _html_text(data: bytes, path: Path) -> str:
             string.extract()
         elif string.find_parent("pre") is None:
             string.replace_with(_COLLAPSE.sub(" ", _CJK_BREAK.sub("", str(string))))
+    for table in soup.find_all("table"):
+        if not table.decomposed and table.find("table") is None:
+            table.replace_with(NavigableString(_html_table(table)))
     for br in soup.find_all("br"):
         br.replace_with("\n")
     for tag in soup.find_all(_BLOCK_TAGS):
         tag.insert_before("\n")
         tag.insert_after("\n")
-    lines = (line.strip() for line in soup.get_text().split("\n"))
-    return "\n".join(line for line in lines if line)
+    lines, out = (line.strip() for line in soup.get_text().split("\n")), []
+    for line in lines:
+        if line == _BREAK:
+            if out and out[-1] != "":
+                out.append("")
+        elif line:
+            out.append(line)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out)
+
+
+_BREAK = "\ue000"  # marks the blank line around a table until empty lines are dropped
+_MAX_SPAN = 100
+
+
+def _html_table(table) -> str:
+    """A data table (one holding no table) as its caption and pipe rows, spans repeated."""
+    grid: dict[tuple[int, int], str] = {}
+    caption = table.find("caption")
+    title = caption.get_text(" ").strip() if caption else ""
+    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    for r, tr in enumerate(rows):
+        c = 0
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while (r, c) in grid:
+                c += 1
+            text = _COLLAPSE.sub(" ", cell.get_text(" ")).strip()
+            span = lambda name: min(max(int(re.sub(r"\D", "", str(cell.get(name) or "1")) or 1), 1), _MAX_SPAN)
+            for dr in range(span("rowspan")):
+                for dc in range(span("colspan")):
+                    grid.setdefault((r + dr, c + dc), text)
+            c += span("colspan")
+    height = max((r for r, _ in grid), default=-1) + 1
+    width = max((c for _, c in grid), default=-1) + 1
+    lines = table_lines(Table([[grid.get((r, c), "") for c in range(width)] for r in range(height)]))
+    lines = ([title] if title else []) + lines
+    return "\n" + "\n".join(_BREAK if line == "" else line for line in lines) + "\n"

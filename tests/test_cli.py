@@ -162,6 +162,7 @@ def _generated_cases(tmp: Path) -> dict[str, tuple[list, list[str]]]:
     shutil.copy(BAD / "random.bin.txt", tmp / "only_bad" / "a.txt")
     shutil.copy(BAD / "empty.txt", tmp / "only_bad" / "b.txt")
     (tmp / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp / "slides.ppt").write_bytes(b"\xd0\xcf\x11\xe0")
     os.symlink("loop_b.txt", tmp / "loop_a.txt")
     os.symlink("loop_a.txt", tmp / "loop_b.txt")
     (tmp / "line\nbreak.txt").write_bytes(b"")
@@ -175,7 +176,8 @@ def _generated_cases(tmp: Path) -> dict[str, tuple[list, list[str]]]:
         "folder of bad files": (["tables", tmp / "only_bad", "--out", out],
                                 ["no readable report", "a.txt", "cannot decode", "b.txt", "empty file"]),
         "a folder as metrics input": (["metrics", tmp / "empty_dir"], ["is a directory"]),
-        "pdf": (["metrics", tmp / "scan.pdf"], ["unsupported file type", ".pdf"]),
+        "pdf": (["metrics", tmp / "scan.pdf"], ["scan.pdf", "not a valid PDF"]),
+        "unsupported type": (["metrics", tmp / "slides.ppt"], ["slides.ppt", "unsupported file type", ".ppt"]),
         "symlink loop": (["metrics", tmp / "loop_a.txt"], ["loop_a.txt", "symbolic links"]),
         "symlink loop (tables)": (["tables", tmp / "loop_a.txt", "--out", out], ["loop_a.txt", "symbolic links"]),
         "newline in file name": (["metrics", tmp / "line\nbreak.txt"], ["line\\nbreak.txt", "empty file"]),

@@ -128,24 +128,19 @@ def make_docx(path):
     return path
 
 
-def test_docx_paragraphs_and_table_cells_come_in_document_order(tmp_path):
+def test_docx_table_becomes_pipe_rows_between_the_paragraphs_around_it(tmp_path):
     text = read_source(make_docx(tmp_path / "report.docx"))
     assert text.split("\n") == [
         "重庆市巴南区林业局2020年上半年工作总结",
         "一、主要指标完成情况",
         "主要指标",
-        "指标", "任务", "完成",
-        "营造林", "6万亩", "5.2万亩",
-        "合计",
+        "",
+        "| 指标 | 任务 | 完成 |",
+        "| 营造林 | 6万亩 | 5.2万亩 |",
+        "| 合计 | 合计 | 5.2万亩 |",
+        "",
         "二、下半年工作计划",
     ]
-
-
-def test_docx_merged_cells_appear_once(tmp_path):
-    lines = read_source(make_docx(tmp_path / "report.docx")).split("\n")
-    assert lines.count("主要指标") == 1
-    assert lines.count("合计") == 1
-    assert lines.count("5.2万亩") == 1
 
 
 def test_truncated_docx_is_reported_as_invalid(tmp_path):
@@ -260,7 +255,7 @@ def test_directory_is_reported(tmp_path):
 
 
 def test_unsupported_suffix_lists_the_supported_ones(tmp_path):
-    err = assert_read_error(write(tmp_path, "report.pdf", b"%PDF-1.4\n"), "unsupported file type", "'.pdf'")
+    err = assert_read_error(write(tmp_path, "report.ppt", b"\xd0\xcf\x11\xe0"), "unsupported file type", "'.ppt'")
     for suffix in SUPPORTED_SUFFIXES:
         assert suffix in str(err)
 
