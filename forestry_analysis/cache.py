@@ -3,8 +3,10 @@
 Layout: ``<cache dir>/<version>/<k[:2]>/<key>.arrow`` (one report) and
 ``<cache dir>/<version>/corpora/<corpus key>/`` (a whole corpus), where ``<version>`` is
 ``cache_version()``. Every file is *sealed*: an 8-byte magic, the BLAKE2b-256 digest of the
-rest, then an Arrow IPC file. A file whose digest does not match (a changed byte, a
-truncated write) is never served: it is removed, read again and rewritten.
+rest, the size of the Arrow IPC file, then that file compressed with zstd in one piece
+(about a fifth of its size, and faster to read than Arrow's per-buffer compression). A
+file whose digest does not match (a changed byte, a truncated write) is never served: it
+is removed, read again and rewritten.
 
 Size: entries of other versions are removed, and the cache is kept under
 ``$FORESTRY_CACHE_MAX_MB`` (default ``DEFAULT_MAX_MB``) by removing the least recently
@@ -26,13 +28,13 @@ import pyarrow as pa
 CACHE_ENV = "FORESTRY_CACHE_DIR"
 MAX_ENV = "FORESTRY_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 2048
-MAGIC = b"FACACHE1"
-HEADER = len(MAGIC) + 32
+MAGIC = b"FACACHE2"
+HEADER = len(MAGIC) + 32 + 8
 # Modules whose code decides a report's tables (a change to them invalidates the cache).
 PIPELINE = ("reading", "normalize", "meta", "outline", "tasks", "metrics", "numbers", "units",
             "categories", "completion", "quality", "report", "schema", "lexicon_data", "corpus", "cache")
 _VERSION_DIR = re.compile(r"^\d[\w.+-]*-[0-9a-f]{16}$")
-_IPC = pa.ipc.IpcWriteOptions(compression="zstd")
+_CODEC = pa.Codec("zstd", compression_level=3)
 
 
 class CacheWarning(UserWarning):
@@ -109,14 +111,15 @@ def write_table(path: Path, table: pa.Table) -> None:
     """``table`` sealed into ``path``, atomically (write then rename): a concurrent reader
     never sees half a file. Raises OSError."""
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_file(sink, table.schema, options=_IPC) as w:
+    with pa.ipc.new_file(sink, table.schema) as w:
         w.write_table(table)
-    buf = sink.getvalue()
+    raw = sink.getvalue()
+    buf = _CODEC.compress(raw)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with open(tmp, "wb") as f:
-            f.write(MAGIC + _digest(buf))
+            f.write(MAGIC + _digest(buf) + raw.size.to_bytes(8, "little"))
             f.write(buf)
         os.replace(tmp, path)
     except OSError:
@@ -137,11 +140,14 @@ def read_table(path: Path) -> pa.Table | None:
         return None
     except OSError as exc:
         raise Corrupt(f"{path}: {exc}") from exc
-    if len(data) < HEADER or data[:len(MAGIC)] != MAGIC or _digest(memoryview(data)[HEADER:]) != data[len(MAGIC):HEADER]:
+    m = len(MAGIC)
+    if len(data) < HEADER or data[:m] != MAGIC or _digest(memoryview(data)[HEADER:]) != data[m:m + 32]:
         raise Corrupt(f"{path}: digest does not match")
     try:
-        return pa.ipc.open_file(pa.py_buffer(data).slice(HEADER)).read_all()
-    except (pa.ArrowInvalid, OSError) as exc:
+        raw = _CODEC.decompress(pa.py_buffer(data).slice(HEADER),
+                                decompressed_size=int.from_bytes(data[m + 32:HEADER], "little"))
+        return pa.ipc.open_file(raw).read_all()
+    except (pa.ArrowInvalid, OSError, ValueError) as exc:
         raise Corrupt(f"{path}: {exc}") from exc
 
 
