@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import schema
-from .cache import (CACHE_ENV, Corrupt, cache_root, cache_version, default_cache_dir, discard,  # noqa: F401
+from .cache import (CACHE_ENV, CacheWarning, Corrupt, cache_root, cache_version, default_cache_dir, discard,  # noqa: F401
                     entry_path, file_key, read_table, write_table)
 from . import cache as _cache
 from .errors import ReportReadError

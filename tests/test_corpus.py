@@ -261,7 +261,8 @@ def test_the_cache_is_keyed_by_version_and_skips_a_corrupt_entry(tmp_path, monke
     assert read_corpus(folder, cache=cache, workers=1).cache_info["hits"] == 1
     for entry in cache.rglob("*.arrow"):
         entry.write_bytes(b"not arrow")
-    again = read_corpus(folder, cache=cache, workers=1)
+    with pytest.warns(corpus_mod.CacheWarning, match="corrupt or truncated"):
+        again = read_corpus(folder, cache=cache, workers=1)
     assert again.cache_info["misses"] == 1 and len(again) == 1
     monkeypatch.setattr(forestry_analysis, "__version__", "99.0")
     corpus_mod.cache_version.cache_clear()
