@@ -54,8 +54,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _corpus(paths):
+    import warnings
+    from .cache import CacheWarning
     from .corpus import read_corpus
-    corpus = read_corpus(paths, progress=None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CacheWarning)
+        corpus = read_corpus(paths, progress=None)
+    for w in caught:   # each warning on one line (other warnings as Python shows them)
+        if issubclass(w.category, CacheWarning):
+            print(_one_line(f"forestry-analysis: warning: {str(w.message).removeprefix('forestry-analysis ')}"),
+                  file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     errors = list(corpus.errors.itertuples())
     if not len(corpus):
         # One error line, naming the files and why none could be read.

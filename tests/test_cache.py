@@ -263,3 +263,14 @@ def test_cache_info_and_clear_on_the_command_line(tmp_path, capsys):
     assert "removed" in capsys.readouterr().out
     assert not list(cache.rglob("*.arrow"))
     assert read_corpus(folder, cache=cache, workers=1).cache_info["misses"] == 3
+
+
+def test_the_command_line_prints_a_cache_warning_on_one_line(tmp_path, capsys, monkeypatch):
+    folder = make_corpus(tmp_path / "reports")
+    monkeypatch.setenv("FORESTRY_CACHE_DIR", str(tmp_path / "cache"))
+    c = read_corpus(folder, workers=1)
+    flip_byte(pack_files(Path(c.cache_info["dir"]))[0])
+    assert cli.main(["tables", str(folder), "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"forestry-analysis: warning: cache: 1 corrupt or truncated entry in {c.cache_info['dir']} "
+                   "discarded and rewritten"]
