@@ -201,8 +201,9 @@ def _versions(base: Path) -> list[Path]:
 
 
 def prune(base: Path, limit: int | None = None) -> dict:
-    """Remove the versions other than this one, then the oldest entries until the cache
-    holds at most 90% of ``limit`` bytes (default ``max_bytes()``) once it is over it."""
+    """Remove the versions other than this one, then the oldest entries (a whole corpus as
+    one) until the cache holds at most 90% of ``limit`` bytes (default ``max_bytes()``)
+    once it is over it."""
     limit = max_bytes() if limit is None else limit
     current = cache_version()
     removed_versions = 0
@@ -211,22 +212,28 @@ def prune(base: Path, limit: int | None = None) -> dict:
             shutil.rmtree(d, ignore_errors=True)
             removed_versions += 1
     root = base / current
-    files = list(_files(root)) if root.is_dir() else []
-    total = sum(s for _, s, _ in files)
+    units = []   # (mtime, bytes, path): one per entry file, one per whole-corpus folder
+    if root.is_dir():
+        corpora = root / "corpora"
+        inside = str(corpora) + os.sep
+        for p, size, mtime in _files(root):
+            if not p.startswith(inside):
+                units.append((mtime, size, Path(p)))
+        for d in corpora.iterdir() if corpora.is_dir() else []:
+            files = list(_files(d))
+            try:
+                units.append((d.stat().st_mtime, sum(s for _, s, _ in files), d))
+            except OSError:
+                pass
+    total = sum(u[1] for u in units)
     removed = 0
     if total > limit:
-        for p, size, _ in sorted(files, key=lambda f: f[2]):
+        for _, size, p in sorted(units, key=lambda u: u[0]):
             if total <= 0.9 * limit:
                 break
-            try:
-                os.unlink(p)
-            except OSError:
-                continue
+            discard(p)
             total -= size
             removed += 1
-        for d in sorted((root / "corpora").glob("*"), reverse=True) if (root / "corpora").is_dir() else []:
-            if d.is_dir() and not any(d.iterdir()):
-                d.rmdir()
     return dict(removed_versions=removed_versions, removed_files=removed, bytes=total)
 
 

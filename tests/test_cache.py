@@ -246,6 +246,8 @@ def test_entries_of_other_versions_are_removed_and_the_size_is_bounded(tmp_path,
     read_corpus(folder, cache=cache, workers=1)
     after = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     assert after <= 0.9 * total / 2
+    again, warned = read_quietly(folder, cache)   # a whole corpus goes as one: nothing half-removed
+    assert warned == [] and len(again) == 3
     assert cache_mod.max_bytes() == int(total / 2)
     monkeypatch.delenv(cache_mod.MAX_ENV)
     assert cache_mod.max_bytes() == cache_mod.DEFAULT_MAX_MB * 2**20
