@@ -825,16 +825,22 @@ def _read_entries(files, keys, root, writable, workers, progress, chunksize, tim
             todo.append((i, str(f), key))
     chunks = _chunks(todo, workers, chunksize)
     root_s = str(root) if root is not None else None
-    bar = tqdm(total=len(files), desc="reports", unit="file", disable=not _show_progress(progress, len(files)))
-    bar.update(len(files) - len(todo))
+    pooled = bool(chunks) and ((workers > 1 and len(chunks) > 1) or (explicit and budget is not None))
+    started = []
+    if pooled:
+        ctx = _mp_context()
+        if ctx.get_start_method() == "fork":
+            _warm()
+        n = min(workers, len(chunks))
+        args = (_load_items, (root_s, writable, False), (root_s, writable, True))
+        started = _workers.start(ctx, n, *args)   # before the progress bar's thread
+    bar = None
     try:
-        if chunks and ((workers > 1 and len(chunks) > 1) or (explicit and budget is not None)):
-            ctx = _mp_context()
-            if ctx.get_start_method() == "fork":
-                _warm()
+        bar = tqdm(total=len(files), desc="reports", unit="file", disable=not _show_progress(progress, len(files)))
+        bar.update(len(files) - len(todo))
+        if pooled:
             paths = {i: p for i, p, _ in todo}
-            for kind, a, b in _workers.run(chunks, _load_items, (root_s, writable, False), (root_s, writable, True),
-                                           workers=min(workers, len(chunks)), budget=budget, ctx=ctx):
+            for kind, a, b in _workers.run(chunks, *args, workers=n, budget=budget, ctx=ctx, started=started):
                 if kind == "done":
                     entries.append(b[0])
                     corrupt += b[1]
@@ -849,7 +855,9 @@ def _read_entries(files, keys, root, writable, workers, progress, chunksize, tim
                 corrupt += bad
                 bar.update(len(chunk))
     finally:
-        bar.close()
+        _workers.stop(started)
+        if bar is not None:
+            bar.close()
     return entries, corrupt
 
 

@@ -76,18 +76,33 @@ def _death(exitcode) -> str:
             name = signal.Signals(-exitcode).name
         except ValueError:
             name = str(-exitcode)
-        why = " (out of memory?)" if -exitcode == signal.SIGKILL else ""
+        why = " (out of memory?)" if -exitcode == getattr(signal, "SIGKILL", 9) else ""
         return f"the worker process reading it was killed by the system ({name}){why}"
     return f"the worker process reading it ended unexpectedly (exit code {exitcode})"
 
 
-def run(tasks, fn, args, retry_args, *, workers: int, budget: float | None, ctx):
+def start(ctx, workers: int, fn, args, retry_args) -> list:
+    """Start the worker processes (before this process starts any thread, such as a progress
+    bar's: forking a process with threads can deadlock its child)."""
+    return [_Worker(ctx, fn, args, retry_args) for _ in range(workers)]
+
+
+def stop(workers: list) -> None:
+    """Kill the workers of ``start`` still alive (``run`` ends its own; this is for a run
+    that never started)."""
+    for w in workers:
+        if w.proc.is_alive():
+            w.kill()
+
+
+def run(tasks, fn, args, retry_args, *, workers: int, budget: float | None, ctx, started=None):
     """Yield ``("done", task_items, result)`` for each finished task and ``("lost", index,
     reason)`` for each file that timed out or whose worker died. ``fn(items, *args)`` runs in
-    a worker; items handed out again after a loss run with ``retry_args``."""
+    a worker (of ``started``, from ``start``, else started here); items handed out again after
+    a loss run with ``retry_args``."""
     queue = deque((list(t), False) for t in tasks)
-    pool: list[_Worker] = []
-    idle: list[_Worker] = []
+    pool: list[_Worker] = list(started or [])
+    idle: list[_Worker] = list(pool)
     tries: dict[int, int] = {}
     try:
         while queue or any(w.task is not None for w in pool):
