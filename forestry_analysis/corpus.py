@@ -980,6 +980,14 @@ def _schema_dtypes(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df.astype({f.name: f.dtype for f in fields if f.name in df.columns})
 
 
+def _warm_worker() -> None:
+    """On a Dask worker: the lexicons loaded and patterns compiled once, then kept out of the
+    garbage collector's way (as forked workers inherit them frozen)."""
+    import gc
+    _warm()
+    gc.freeze()
+
+
 def _read_dask_entries(files, keys, root, writable, client, chunksize) -> tuple[list, int]:
     """Each file's entry, read by Dask tasks (from the cache when there, as the processes
     engine does); the entries come back here and make the same Corpus as the processes engine.
@@ -994,6 +1002,7 @@ def _read_dask_entries(files, keys, root, writable, client, chunksize) -> tuple[
     root_s = str(root) if root is not None else None
     results = []
     if distributed:
+        sched.run(_warm_worker)
         futures = sched.map(_load_items, chunks, root=root_s, write=writable, look=True, pure=False)
         for chunk, fut in zip(chunks, futures):
             try:
