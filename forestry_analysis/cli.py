@@ -1,4 +1,4 @@
-"""Command line: ``forestry-analysis tables|brief|metrics``.
+"""Command line: ``forestry-analysis tables|brief|metrics|cache``.
 
 Bad input ends with a non-zero exit and one clear line on stderr; ``--verbose`` adds the
 traceback.
@@ -43,15 +43,29 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
     m = sub.add_parser("metrics", help="print the metrics of one report")
     m.add_argument("path", type=Path)
-    for sp in (t, b, m):
+    c = sub.add_parser("cache", help="what the corpus cache holds (info), or empty it (clear)")
+    c.add_argument("action", choices=("info", "clear"))
+    c.add_argument("--dir", type=Path, default=None,
+                   help="cache folder (default: $FORESTRY_CACHE_DIR or ~/.cache/forestry-analysis)")
+    for sp in (t, b, m, c):
         sp.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="show the traceback on errors")
     return p
 
 
 def _corpus(paths):
+    import warnings
+    from .cache import CacheWarning
     from .corpus import read_corpus
-    corpus = read_corpus(paths, progress=None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CacheWarning)
+        corpus = read_corpus(paths, progress=None)
+    for w in caught:   # each warning on one line (other warnings as Python shows them)
+        if issubclass(w.category, CacheWarning):
+            print(_one_line(f"forestry-analysis: warning: {str(w.message).removeprefix('forestry-analysis ')}"),
+                  file=sys.stderr)
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     errors = list(corpus.errors.itertuples())
     if not len(corpus):
         # One error line, naming the files and why none could be read.
@@ -103,6 +117,22 @@ def write_tables(tables: dict, out: Path, fmt: str) -> list[Path]:
     return written
 
 
+def _cache_command(action: str, folder) -> None:
+    from . import cache
+    base = cache.base_dir(folder)
+    if action == "clear":
+        print(f"removed {cache.clear(base) / 2**20:.1f} MB from {base}")
+        return
+    info = cache.info(base)
+    print(f"cache folder: {base} (limit {info['max_bytes'] / 2**20:.0f} MB, ${cache.MAX_ENV})")
+    for v in info["versions"]:
+        print(f"  {v['version']}{' (current)' if v['current'] else ''}: {v['entries']} reports, "
+              f"{v['corpora']} corpus{'es' if v['corpora'] != 1 else ''}, {v['bytes'] / 2**20:.1f} MB")
+    if not info["versions"]:
+        print(f"  empty (current version {info['current']})")
+    print(f"total {info['bytes'] / 2**20:.1f} MB")
+
+
 def main(argv=None) -> int:
     """Run the command line; return the exit code (0 ok, 1 unexpected error, 2 bad input)."""
     try:
@@ -121,6 +151,8 @@ def main(argv=None) -> int:
             corpus = _corpus(args.paths or [config.SAMPLES_DIR])
             for path in write_brief(corpus, args.out).values():
                 print(path)
+        elif args.command == "cache":
+            _cache_command(args.action, args.dir)
         else:
             from .report import read_report
             import pandas as pd

@@ -14,7 +14,6 @@ unpacking each table once is what keeps a re-read of a cached corpus cheap.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import multiprocessing
 import os
@@ -23,7 +22,7 @@ import shutil
 import sys
 import threading
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,8 +33,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import schema
+from .cache import (CACHE_ENV, CacheWarning, Corrupt, cache_root, cache_version, default_cache_dir, discard,  # noqa: F401
+                    entry_path, file_key, read_table, write_table)
+from . import cache as _cache
 from .errors import ReportReadError
 from .report import Report, read_report
+from .workers import started as _progress  # which file a worker is on: its time budget is watched
 
 TABLES = ("metrics", "tasks", "completion", "quality")
 ALL_TABLES = ("meta",) + TABLES
@@ -46,11 +49,6 @@ CATEGORY_COLUMNS = ("report_id", "org", "region", "period", "unit", "unit_writte
 # Month in which a period ends: a plan pairs with an actual of a later period of the same org.
 _PERIOD_END = {"Q1": 3, "H1": 6, "Q2": 6, "Q3": 9, "H2": 12, "Q4": 12, "annual": 12}
 _PERIOD_START = {"Q1": 0, "H1": 0, "Q2": 3, "Q3": 6, "H2": 6, "Q4": 9, "annual": 0}
-CACHE_ENV = "FORESTRY_CACHE_DIR"
-# Modules whose code decides a report's tables (a change to them invalidates the cache).
-_PIPELINE = ("reading", "normalize", "meta", "outline", "tasks", "metrics", "numbers", "units",
-             "categories", "completion", "quality", "report", "schema", "lexicon_data", "corpus", "join", "relations", "labels")
-
 # -- entries: one Arrow row per file ------------------------------------------------------
 
 
@@ -213,62 +211,21 @@ def _unpack(entries: pa.Table, name: str, categories: bool = False) -> pd.DataFr
     return df
 
 
-# -- cache -----------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def cache_version() -> str:
-    """Hash of what decides a file's tables besides its bytes: the package version, its code
-    and its lexicon files. Cache entries of another version are never read."""
-    from . import __version__
-    h = hashlib.sha1(__version__.encode())
-    pkg = Path(__file__).resolve().parent
-    for p in [pkg / f"{m}.py" for m in _PIPELINE] + sorted((pkg / "lexicon").glob("*")):
-        try:
-            h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-        except OSError:  # not installed with the package: the version alone decides
-            pass
-    return f"{__version__}-{h.hexdigest()[:16]}"
-
-
-def default_cache_dir() -> Path:
-    """``$FORESTRY_CACHE_DIR``, else ``~/.cache/forestry-analysis``."""
-    env = os.environ.get(CACHE_ENV)
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "forestry-analysis"
-
-
-def _cache_root(cache) -> Path | None:
-    if cache is False:
-        return None
-    root = default_cache_dir() if cache is None or cache is True else Path(cache).expanduser()
-    return root / cache_version()
-
-
-def file_key(path) -> str | None:
-    """Cache key of a file: sha1 of its bytes and its name (the name gives report_id, and the
-    title when the text has none). None when the file cannot be read."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return None
-    h = hashlib.sha1(data)
-    h.update(b"\0" + Path(path).name.encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
-
-
-def _entry_path(root: Path, key: str) -> Path:
-    return root / key[:2] / f"{key}.arrow"
+# -- cache (files and keys: forestry_analysis.cache) -----------------------------------
 
 
 def _read_cached(root: Path, key: str, index: int) -> pa.Table | None:
-    """A cached entry renumbered as file ``index`` (no text), or None if absent or unreadable."""
-    p = _entry_path(root, key)
+    """A cached entry renumbered as file ``index`` (no text), or None if absent; a corrupt
+    entry raises ``Corrupt`` and is removed (never served)."""
+    p = entry_path(root, key)
     try:
-        with pa.OSFile(str(p), "rb") as f:
-            t = pa.ipc.open_file(f).read_all()
-        if not t.schema.equals(_cache_schema()):
-            return None
-    except (OSError, pa.ArrowInvalid):
+        t = read_table(p)
+        if t is not None and not t.schema.equals(_cache_schema()):
+            raise Corrupt(f"{p}: not an entry of this version")
+    except Corrupt:
+        discard(p)
+        raise
+    if t is None:
         return None
     t = t.drop_columns(["text"])
     t = t.set_column(0, "_file", pa.array([index], pa.int64()))
@@ -276,44 +233,52 @@ def _read_cached(root: Path, key: str, index: int) -> pa.Table | None:
 
 
 def _write_cached(root: Path, key: str, entry: pa.Table, text: str) -> None:
-    """Write atomically (write then rename), so concurrent writers never leave half a file."""
-    p = _entry_path(root, key)
     try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        table = entry.append_column("text", pa.array([text], pa.large_string()))
-        tmp = p.with_name(f"{p.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with pa.OSFile(str(tmp), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
-            w.write_table(table)
-        os.replace(tmp, p)
+        write_table(entry_path(root, key), entry.append_column("text", pa.array([text], pa.large_string())))
     except OSError:
-        pass  # a read-only or full cache disk slows the next run down; it must not fail this one
+        pass  # a full cache disk slows the next run down; it must not fail this one
 
 
 def cached_text(cache_dir, key: str) -> str | None:
     """The text stored with a cache entry (``Corpus.texts`` reads it on demand)."""
     try:
-        with pa.memory_map(str(_entry_path(Path(cache_dir), key))) as f:
-            return pa.ipc.open_file(f).read_all().column("text")[0].as_py()
-    except (OSError, pa.ArrowInvalid, KeyError):
+        t = read_table(entry_path(Path(cache_dir), key))
+        return None if t is None else t.column("text")[0].as_py()
+    except (Corrupt, KeyError):
         return None
 
 
-def _load_items(items, root: str | None) -> pa.Table:
-    """Entries of ``[(index, path, key or None), ...]``: from the cache when there, else read
-    (and cached). Runs in a worker process or a Dask task."""
+def _load_items(items, root: str | None, write: bool = True, look: bool = True) -> tuple[pa.Table, int]:
+    """Entries of ``[(index, path, key or None), ...]``: from the cache when there (unless
+    ``look`` is false: the caller has looked), else read (and cached when ``write``), and the
+    number of corrupt entries met. Runs in a worker process or a Dask task."""
     root_p = Path(root) if root else None
-    out = []
+    out, corrupt = [], 0
     for index, path, key in items:
+        _progress(index)
         if root_p is not None and key is None:
             key = file_key(path)
-        entry = _read_cached(root_p, key, index) if root_p is not None and key else None
+        entry = None
+        if root_p is not None and key and look:
+            try:
+                entry = _read_cached(root_p, key, index)
+            except Corrupt:
+                corrupt += 1
         if entry is None:
             entry, text = _analyse(index, path)
             if root_p is not None and key and text is not None:
                 entry = _with_key(entry, key)
-                _write_cached(root_p, key, entry, text)
+                if write:
+                    _write_cached(root_p, key, entry, text)
         out.append(entry)
-    return pa.concat_tables(out).combine_chunks() if out else _empty_entries()
+    _progress(-1)
+    return (pa.concat_tables(out).combine_chunks() if out else _empty_entries()), corrupt
+
+
+def _load_entries(items, root: str | None) -> pa.Table:
+    return _load_items(items, root)[0]
+
+
 
 
 def _with_key(entry: pa.Table, key: str) -> pa.Table:
@@ -327,6 +292,7 @@ def _empty_entries() -> pa.Table:
 # -- the whole corpus, cached: one read instead of one per file ----------------------------
 
 _PACKS_KEPT = 8
+_PACK_PARTS = ALL_TABLES + ("duplicates", "errors", "texts")
 
 
 def _corpus_key(files: list[Path], keys: list[str | None], errors: list[dict]) -> str | None:
@@ -347,7 +313,7 @@ def _pack_dir(root: Path, ckey: str) -> Path:
 
 
 def _write_pack(root: Path, ckey: str, corpus: Corpus) -> None:
-    """The corpus tables, duplicates, errors and text sources, one Arrow file each; the
+    """The corpus tables, duplicates, errors and text sources, one sealed Arrow file each; the
     ``_PACKS_KEPT`` most recently used corpora are kept."""
     final = _pack_dir(root, ckey)
     tmp = final.with_name(f"{ckey}.{os.getpid()}.{threading.get_ident()}.tmp")
@@ -357,9 +323,9 @@ def _write_pack(root: Path, ckey: str, corpus: Corpus) -> None:
     try:
         tmp.mkdir(parents=True)
         for name, df in parts.items():
-            table = pa.Table.from_pandas(df, preserve_index=False)
-            with pa.OSFile(str(tmp / f"{name}.arrow"), "wb") as f, pa.ipc.new_file(f, table.schema) as w:
-                w.write_table(table)
+            write_table(tmp / f"{name}.arrow", pa.Table.from_pandas(df, preserve_index=False))
+        if final.exists():  # a corrupt pack, discarded by the reader; or written meanwhile
+            shutil.rmtree(final, ignore_errors=True)
         try:
             os.replace(tmp, final)
         except OSError:  # written meanwhile by another run
@@ -369,7 +335,7 @@ def _write_pack(root: Path, ckey: str, corpus: Corpus) -> None:
         for old in packs[_PACKS_KEPT:]:
             shutil.rmtree(old, ignore_errors=True)
     except OSError:
-        pass
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _restore(name: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -388,26 +354,37 @@ def _restore(name: str, df: pd.DataFrame) -> pd.DataFrame:
             if cats.dtype != f.dtype:
                 df[f.name] = pd.Categorical.from_codes(
                     col.cat.codes.to_numpy(), dtype=pd.CategoricalDtype(pd.Index(cats, dtype=f.dtype)))
+        elif f.name in CATEGORY_COLUMNS:
+            df[f.name] = df[f.name].astype(f.dtype).astype("category")
+            df[f.name] = _sorted_categories(df[f.name].array)
         elif col.dtype != f.dtype:
             conv[f.name] = f.dtype
     return df.astype(conv) if conv else df
 
 
 def _read_pack(root: Path, ckey: str, n_files: int) -> Corpus | None:
+    """The cached corpus; None when there is none; ``Corrupt`` (the pack removed) when a part
+    is missing or its digest is wrong."""
     d = _pack_dir(root, ckey)
     if not d.is_dir():
         return None
     try:
         frames = {}
-        for name in ALL_TABLES + ("duplicates", "errors", "texts"):
-            with pa.OSFile(str(d / f"{name}.arrow"), "rb") as f:
-                frames[name] = pa.ipc.open_file(f).read_all().to_pandas(types_mapper=_TYPES.get)
+        for name in _PACK_PARTS:
+            t = read_table(d / f"{name}.arrow")
+            if t is None:
+                raise Corrupt(f"{d}: {name} missing")
+            frames[name] = t.to_pandas(types_mapper=_TYPES.get)
         tables = {n: _restore(n, frames[n]) for n in ALL_TABLES}
         if any(list(tables[n].columns) != list(_expected_columns(n)) for n in ALL_TABLES):
-            return None
+            raise Corrupt(f"{d}: columns of another version")
+    except (Corrupt, KeyError, ValueError, TypeError) as exc:
+        discard(d)
+        raise Corrupt(str(exc)) from exc
+    try:
         os.utime(d)  # most recently used
-    except (OSError, pa.ArrowInvalid, KeyError, ValueError, TypeError):
-        return None
+    except OSError:
+        pass
     texts = frames["texts"]
     dups = frames["duplicates"].astype(object).reindex(columns=["path", "duplicate_of"])
     errs = frames["errors"].astype(object).reindex(columns=["path", "reason"])
@@ -775,78 +752,131 @@ def _show_progress(progress, n: int) -> bool:
 
 
 def read_corpus(sources, *, workers: int | None = None, progress: bool | None = None, cache=None,
-                engine: str = "processes", client=None, out=None, chunksize: int | None = None) -> Corpus:
+                engine: str = "processes", client=None, out=None, chunksize: int | None = None,
+                timeout: float | None = None) -> Corpus:
     """Read every report in a folder or list of paths into one ``Corpus``.
 
     workers: processes to use (default: all cores; 1 reads in this process).
     progress: show a tqdm bar (default: only for long runs on an interactive terminal).
     cache: folder of the cache (default ``$FORESTRY_CACHE_DIR`` or ``~/.cache/forestry-analysis``);
         ``False`` reads everything afresh and stores nothing. A file whose bytes, name, the
-        package version, code and lexicon are unchanged loads from the cache.
+        package version, code and lexicon are unchanged loads from the cache. Every cache
+        file is checked against its digest: a corrupt one is read again and rewritten (one
+        ``CacheWarning``); a read-only cache is read, with one warning that nothing is written.
     engine: ``"processes"`` (this machine) or ``"dask"``: the same tables built on a Dask cluster
-        (``client``, else the current distributed client, else Dask's default scheduler);
-        with ``out`` the cluster also writes each table to ``out/<table>/`` as Parquet.
+        (``client``, else the current distributed client, else Dask's default scheduler),
+        with the same caches.
+    out: a folder: the tables are also written there as Parquet, one folder per table
+        (``read_corpus(out)`` and ``dask.dataframe.read_parquet(out / "metrics")`` read them).
     chunksize: files per task (default: about 16 tasks per worker, at most 64 files each).
+    timeout: seconds one file may take in a worker process (default ``$FORESTRY_FILE_TIMEOUT``
+        or 300; 0 for no limit); a file over it, or whose worker the system kills (out of
+        memory), is listed in ``errors`` and the rest goes on. Given with ``workers=1``, the
+        file is read in one worker process so that the limit holds.
 
-    Worker processes start by ``fork`` on Linux; elsewhere (or with
-    ``FORESTRY_MP_START=spawn|forkserver``) call it under ``if __name__ == "__main__":`` in a
-    script. ``Corpus.cache_info`` counts the reports loaded from the cache (``hits``).
+    A folder written by ``out=`` is read back as it was. Worker processes start by ``fork``
+    on Linux; elsewhere (or with ``FORESTRY_MP_START=spawn|forkserver``) call it under
+    ``if __name__ == "__main__":`` in a script. ``Corpus.cache_info`` counts the reports
+    loaded from the cache (``hits``).
     """
     if engine not in ("processes", "dask"):
         raise ValueError(f"engine must be 'processes' or 'dask', not {engine!r}")
-    if engine == "dask":
-        return _read_dask(sources, cache, client, out, chunksize)
+    if (stored := _parquet_corpus(sources)) is not None:
+        return stored
     files, errors = _collect(sources)
     root = _cache_root(cache)
-    from tqdm.auto import tqdm
-    workers = workers or _cpu_count()
+    writable = root is not None and _cache.writable(root)
+    if root is not None and not writable:
+        _cache.warn(f"{root.parent} is read-only: entries are read from it, nothing new is written")
     keys = [file_key(f) for f in files] if root is not None else [None] * len(files)
     ckey = _corpus_key(files, keys, errors) if root is not None else None
-    if ckey is not None and (packed := _read_pack(root, ckey, len(files))) is not None:
-        return packed
-    entries, todo = [], []
+    corrupt = 0
+    packed = None
+    if ckey is not None:
+        try:
+            packed = _read_pack(root, ckey, len(files))
+        except Corrupt:
+            corrupt += 1
+    if packed is None:
+        if engine == "dask":
+            entries, bad = _read_dask_entries(files, keys, root, writable, client, chunksize)
+        else:
+            entries, bad = _read_entries(files, keys, root, writable, workers, progress, chunksize, timeout)
+        corrupt += bad
+        table = pa.concat_tables(entries) if entries else _empty_entries()
+        packed = _corpus(table, files, errors, root)
+        if ckey is not None and writable:
+            _write_pack(root, ckey, packed)
+        if writable and packed.cache_info["misses"]:
+            _cache.prune(root.parent)
+    if corrupt:
+        _cache.warn(f"{corrupt} corrupt or truncated entr{'y' if corrupt == 1 else 'ies'} in {root} "
+                    f"{'discarded and rewritten' if writable else 'discarded (read-only: not rewritten)'}")
+    if out is not None:
+        write_parquet(packed, out)
+    return packed
+
+
+def _cache_root(cache) -> Path | None:
+    return cache_root(cache)
+
+
+def _read_entries(files, keys, root, writable, workers, progress, chunksize, timeout) -> tuple[list, int]:
+    """Each file's entry, from its cache entry or read in worker processes; and the number of
+    corrupt entries met. A file that times out or kills its worker becomes an error entry."""
+    from tqdm.auto import tqdm
+    from . import workers as _workers
+    explicit = timeout is not None
+    budget = (timeout if timeout > 0 else None) if explicit else _workers.default_budget()
+    workers = workers or _cpu_count()
+    entries, todo, corrupt = [], [], 0
     for i, (f, key) in enumerate(zip(files, keys)):
-        hit = _read_cached(root, key, i) if key is not None else None
+        hit = None
+        if key is not None:
+            try:
+                hit = _read_cached(root, key, i)
+            except Corrupt:
+                corrupt += 1
         if hit is not None:
             entries.append(hit)
         else:
             todo.append((i, str(f), key))
     chunks = _chunks(todo, workers, chunksize)
     root_s = str(root) if root is not None else None
-    pool, futures = None, {}
-    if workers > 1 and len(chunks) > 1:
+    pooled = bool(chunks) and ((workers > 1 and len(chunks) > 1) or (explicit and budget is not None))
+    started = []
+    if pooled:
         ctx = _mp_context()
         if ctx.get_start_method() == "fork":
             _warm()
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx)
-        # Submitting starts the workers: before the progress bar starts its monitor thread.
-        # gc.freeze: the forked workers' collections leave the inherited objects (and their
-        # memory pages, shared copy-on-write) alone.
-        gc.freeze()
-        try:
-            futures = {pool.submit(_load_items, chunk, root_s): len(chunk) for chunk in chunks}
-        finally:
-            gc.unfreeze()
-    bar = tqdm(total=len(files), desc="reports", unit="file", disable=not _show_progress(progress, len(files)))
-    bar.update(len(files) - len(todo))
+        n = min(workers, len(chunks))
+        args = (_load_items, (root_s, writable, False), (root_s, writable, True))
+        started = _workers.start(ctx, n, *args)   # before the progress bar's thread
+    bar = None
     try:
-        if pool is not None:
-            for fut in as_completed(futures):
-                entries.append(fut.result())
-                bar.update(futures[fut])
+        bar = tqdm(total=len(files), desc="reports", unit="file", disable=not _show_progress(progress, len(files)))
+        bar.update(len(files) - len(todo))
+        if pooled:
+            paths = {i: p for i, p, _ in todo}
+            for kind, a, b in _workers.run(chunks, *args, workers=n, budget=budget, ctx=ctx, started=started):
+                if kind == "done":
+                    entries.append(b[0])
+                    corrupt += b[1]
+                    bar.update(len(a))
+                else:
+                    entries.append(_entry(a, paths[a], error=b))
+                    bar.update(1)
         else:
             for chunk in chunks:
-                entries.append(_load_items(chunk, root_s))
+                table, bad = _load_items(chunk, root_s, writable, False)
+                entries.append(table)
+                corrupt += bad
                 bar.update(len(chunk))
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        bar.close()
-    table = pa.concat_tables(entries) if entries else _empty_entries()
-    corpus = _corpus(table, files, errors, root)
-    if ckey is not None:
-        _write_pack(root, ckey, corpus)
-    return corpus
+        _workers.stop(started)
+        if bar is not None:
+            bar.close()
+    return entries, corrupt
 
 
 def _cpu_count() -> int:
@@ -912,7 +942,7 @@ def _dask_frames(files: list[Path], errors: list[dict], root: Path | None, kw: d
     items = [(i, str(f), None) for i, f in enumerate(files)]
     chunks = _chunks(items, max(1, nworkers), chunksize) or [[]]
     bag = db.from_sequence(chunks, npartitions=len(chunks)).map(
-        _load_items, str(root) if root is not None else None)
+        _load_entries, str(root) if root is not None else None)
     (bag,) = sched.persist([bag]) if hasattr(sched, "persist") else dask.persist(bag, **kw)
     (infos,) = dask.compute(bag.map_partitions(_part_info), **kw)
     infos = list(infos)
@@ -968,30 +998,104 @@ def _schema_dtypes(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df.astype({f.name: f.dtype for f in fields if f.name in df.columns})
 
 
-def _read_dask(sources, cache, client, out, chunksize) -> Corpus:
-    import dask
+def _warm_worker() -> None:
+    """On a Dask worker: the lexicons loaded and patterns compiled once, then kept out of the
+    garbage collector's way (as forked workers inherit them frozen)."""
+    import gc
+    _warm()
+    gc.freeze()
 
-    files, errors = _collect(sources)
+
+def _read_dask_entries(files, keys, root, writable, client, chunksize) -> tuple[list, int]:
+    """Each file's entry, read by Dask tasks (from the cache when there, as the processes
+    engine does); the entries come back here and make the same Corpus as the processes engine.
+    A task that fails (its worker died) makes its files error entries."""
+    import dask
     kw = _dask_compute_kwargs(client)
-    pool = None
-    if kw.get("scheduler") == "processes":  # one pool of forked workers for every step
-        ctx = _mp_context()
-        if ctx.get_start_method() == "fork":
-            _warm()
-        pool = ProcessPoolExecutor(max_workers=_cpu_count(), mp_context=ctx)
-        kw["pool"] = pool
-    try:
-        frames, extra = _dask_frames(files, errors, _cache_root(cache), kw, chunksize)
-        if out is not None:
-            out = Path(out)
-            writes = [frames[n].to_parquet(str(out / n), write_index=False, compute=False) for n in TABLES]
-            dask.compute(*writes, frames["meta"].to_parquet(str(out / "meta"), write_index=False, compute=False), **kw)
-        computed = dask.compute(*(frames[n] for n in TABLES), **kw)
-        del extra["entries"]  # release the persisted entries on the cluster
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    tables = {"meta": extra["meta"], **{n: _schema_dtypes(n, df.reset_index(drop=True))
-                                        for n, df in zip(TABLES, computed)}}
-    return Corpus(duplicates=extra["duplicates"], errors=extra["errors"], texts=extra["texts"],
-                  cache_info=extra["cache_info"], **{n: _categorize(df) for n, df in tables.items()})
+    sched = kw.get("scheduler")
+    distributed = hasattr(sched, "scheduler_info")
+    nworkers = len(sched.scheduler_info().get("workers", {})) if distributed else _cpu_count()
+    items = [(i, str(f), k) for i, (f, k) in enumerate(zip(files, keys))]
+    chunks = _chunks(items, max(1, nworkers), chunksize)
+    root_s = str(root) if root is not None else None
+    results = []
+    if distributed:
+        sched.run(_warm_worker)
+        futures = sched.map(_load_items, chunks, root=root_s, write=writable, look=True, pure=False)
+        for chunk, fut in zip(chunks, futures):
+            try:
+                results.append(fut.result())
+            except Exception as exc:  # a worker lost on this task (out of memory, killed)
+                results.append((pa.concat_tables([_entry(i, p, error=f"the Dask task reading it failed: "
+                                                  f"{type(exc).__name__}: {exc}") for i, p, _ in chunk]), 0))
+        del futures
+    else:
+        pool = None
+        if sched == "processes":  # one pool of forked workers for every task
+            ctx = _mp_context()
+            if ctx.get_start_method() == "fork":
+                _warm()
+            pool = ProcessPoolExecutor(max_workers=_cpu_count(), mp_context=ctx)
+            kw = {**kw, "pool": pool}
+        try:
+            tasks = [dask.delayed(_load_items, pure=False)(c, root_s, writable, True) for c in chunks]
+            results = list(dask.compute(*tasks, **kw))
+        finally:
+            if pool is not None:
+                pool.shutdown()
+    return [t for t, _ in results], sum(bad for _, bad in results)
+
+
+# -- Parquet: the corpus written by out= and read back ------------------------------------
+
+_PARQUET_PARTS = ALL_TABLES + ("duplicates", "errors")
+
+
+def write_parquet(corpus: Corpus, out) -> Path:
+    """Each table of ``corpus`` as ``out/<table>/part.0.parquet`` (also duplicates and errors),
+    readable by ``read_corpus(out)``, ``pandas.read_parquet(out / "metrics")`` and
+    ``dask.dataframe.read_parquet(out / "metrics")``."""
+    import pyarrow.parquet as pq
+    out = Path(out)
+    parts = {**corpus.tables(), "duplicates": corpus.duplicates, "errors": corpus.errors}
+    for name, df in parts.items():
+        folder = out / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.parquet"):
+            old.unlink()
+        df = df.astype(str) if name in ("duplicates", "errors") else df
+        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), folder / "part.0.parquet")
+    return out
+
+
+def _parquet_corpus(sources) -> Corpus | None:
+    """The corpus stored in a folder written by ``out=`` (None if ``sources`` is not one)."""
+    if not isinstance(sources, (str, os.PathLike)):
+        return None
+    folder = Path(sources)
+    if not all((folder / n).is_dir() and any((folder / n).glob("*.parquet")) for n in ("meta", "metrics")):
+        return None
+    frames = {}
+    for name in _PARQUET_PARTS:
+        d = folder / name
+        parts = sorted(d.glob("*.parquet")) if d.is_dir() else []
+        if not parts:
+            frames[name] = None
+            continue
+        t = pa.concat_tables([_read_parquet_file(p) for p in parts])
+        frames[name] = t.to_pandas(types_mapper=_TYPES.get)
+    tables = {}
+    for n in ALL_TABLES:
+        df = frames[n] if frames[n] is not None else schema.frame(n)
+        tables[n] = _categorize(_restore(n, df.reindex(columns=_expected_columns(n))))
+    dups = (frames["duplicates"] if frames["duplicates"] is not None else pd.DataFrame())
+    errs = (frames["errors"] if frames["errors"] is not None else pd.DataFrame())
+    return Corpus(duplicates=dups.astype(object).reindex(columns=["path", "duplicate_of"]),
+                  errors=errs.astype(object).reindex(columns=["path", "reason"]),
+                  texts=_Texts({}),
+                  cache_info=dict(dir=None, hits=0, misses=0, parquet=str(folder)), **tables)
+
+
+def _read_parquet_file(path: Path) -> pa.Table:
+    import pyarrow.parquet as pq
+    return pq.read_table(path)

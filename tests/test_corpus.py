@@ -261,7 +261,8 @@ def test_the_cache_is_keyed_by_version_and_skips_a_corrupt_entry(tmp_path, monke
     assert read_corpus(folder, cache=cache, workers=1).cache_info["hits"] == 1
     for entry in cache.rglob("*.arrow"):
         entry.write_bytes(b"not arrow")
-    again = read_corpus(folder, cache=cache, workers=1)
+    with pytest.warns(corpus_mod.CacheWarning, match="corrupt or truncated"):
+        again = read_corpus(folder, cache=cache, workers=1)
     assert again.cache_info["misses"] == 1 and len(again) == 1
     monkeypatch.setattr(forestry_analysis, "__version__", "99.0")
     corpus_mod.cache_version.cache_clear()
@@ -318,8 +319,10 @@ def test_worker_processes_give_the_same_corpus_as_one_process(tmp_path):
         pd.testing.assert_frame_equal(df, two.tables()[name], obj=name)
 
 
-def test_dask_on_a_local_cluster_gives_the_same_corpus(tmp_path):
+def test_dask_on_a_local_cluster_gives_the_same_tables_and_parquet_that_reads_back(tmp_path):
     distributed = pytest.importorskip("distributed")
+    import dask
+    import dask.dataframe as dd
     folder = tmp_path / "reports"
     for name in ("a01", "a05", "f03"):
         write(folder, f"{name}.txt", (SAMPLES / f"{name}.txt").read_text(encoding="utf-8"))
@@ -327,20 +330,42 @@ def test_dask_on_a_local_cluster_gives_the_same_corpus(tmp_path):
     write(folder, "annual_2021.txt", ANNUAL_2021)
     write(folder, "z_copy_gb.txt", A01, encoding="gb18030")
     (folder / "broken.txt").write_bytes(bytes(range(256)) * 4)
-    local = read_corpus(folder, cache=False, workers=1)
-    import dask
+    local = read_corpus(folder, cache=False, workers=2, chunksize=2)
     with dask.config.set({"temporary-directory": str(tmp_path / "dask")}), \
             distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                      dashboard_address=None, local_directory=str(tmp_path / "dask")) as cluster, \
             distributed.Client(cluster) as client:
         remote = read_corpus(folder, engine="dask", client=client, cache=tmp_path / "cache",
                              out=tmp_path / "out", chunksize=2)
-    assert_same_corpus(local, remote)
+        warm = read_corpus(folder, engine="dask", client=client, cache=tmp_path / "cache")
+        assert remote.cache_info["misses"] == 7 and warm.cache_info.get("corpus")  # the same caches
+        metrics_dd = dd.read_parquet(str(tmp_path / "out" / "metrics")).compute()
+    for name, df in local.tables().items():   # identical, row for row, in file order
+        pd.testing.assert_frame_equal(remote.tables()[name], df, obj=name)
+        pd.testing.assert_frame_equal(warm.tables()[name], df, obj=name)
+    pd.testing.assert_frame_equal(remote.duplicates, local.duplicates)
+    pd.testing.assert_frame_equal(remote.errors, local.errors)
     assert (remote.completion["basis"] == "another report").sum() == 1
     assert list(remote.duplicates["path"]) == [str(folder / "z_copy_gb.txt")]
-    written = pd.read_parquet(tmp_path / "out" / "metrics")
-    assert len(written) == len(local.metrics)
-    assert sorted(written["report_id"].unique()) == sorted(local.meta["report_id"])
+    back = read_corpus(tmp_path / "out")
+    for name, df in local.tables().items():
+        pd.testing.assert_frame_equal(back.tables()[name], df, obj=name)
+    assert back.errors.to_dict("records") == local.errors.to_dict("records")
+    assert len(metrics_dd) == len(local.metrics)
+    assert metrics_dd["value"].sum() == local.metrics["value"].sum()
+    assert sorted(metrics_dd["report_id"].astype(str).unique()) == sorted(local.meta["report_id"])
+
+
+def test_dask_tables_stay_lazy_and_match_the_corpus(tmp_path):
+    pytest.importorskip("distributed")
+    folder = tmp_path / "reports"
+    for name in ("a01", "f03"):
+        write(folder, f"{name}.txt", (SAMPLES / f"{name}.txt").read_text(encoding="utf-8"))
+    frames, extra = corpus_mod.dask_tables(folder, cache=tmp_path / "cache", chunksize=1)
+    local = read_corpus(folder, cache=False, workers=1)
+    metrics = frames["metrics"].compute()
+    assert len(metrics) == len(local.metrics)
+    assert metrics["value"].sum() == local.metrics["value"].sum()
 
 
 def test_progress_bar_is_silent_in_tests_and_shown_on_request(tmp_path, capsys):
