@@ -53,7 +53,9 @@ def cache_version() -> str:
     h = hashlib.sha1(__version__.encode())
     pkg = Path(__file__).resolve().parent
     code = [p for p in sorted(pkg.rglob("*.py")) if p.stem not in PRESENTATION or p.parent != pkg]
-    for p in code + sorted((pkg / "lexicon").glob("*")):
+    own = os.environ.get("FORESTRY_LEXICON_DIR")   # a bureau's own lexicon files (lexicon_data)
+    overlay = sorted(Path(own).glob("*")) if own and Path(own).is_dir() else []
+    for p in code + sorted((pkg / "lexicon").glob("*")) + overlay:
         try:
             h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
         except OSError:  # not installed with the package: the version alone decides
