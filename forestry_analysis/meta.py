@@ -298,6 +298,8 @@ def _kind(title: str, norm, lo: int, hi: int) -> str:
     return "summary"
 
 
+# How far a chart may trust the title as the report's name (else it shows the file name).
+TITLE_CONFIDENCE = {"标题行": 1.0, "新闻标题或正文首句": 0.7, "文件名": 0.5, "无": 0.0}
 SOURCE_NAMES = {"title": "标题", "signature": "落款", "opening": "开头", "page header": "页眉",
                 "page chrome": "网页发布日期"}
 _PAGE_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
@@ -356,9 +358,13 @@ def extract_meta(norm, path=None) -> dict:
         body_end = sig[0][0]
     warnings: list[str] = []
     title = None
+    title_source = "标题行" if title_span else "无"
     if title_span:
         title = lex["strip_suffix"].sub("", text[title_span[0]:title_span[1]]) or None
+        if not _is_title(text[title_span[0]:title_span[1]]):
+            title_source = "新闻标题或正文首句"   # a headline, or a title run into the body
     elif (title := _title_from_path(path)) is not None:
+        title_source = "文件名"
         warnings.append("正文中没有标题行，标题取自文件名")
     opening = text[body_start:body_start + lex["d"]["year"]["opening_chars"]]
     sources = [("title", _year_token(title or "")),
@@ -381,4 +387,5 @@ def extract_meta(norm, path=None) -> dict:
     return dict(title=title, org=org, region=region, year=year, period=_period(title, opening),
                 date=sig[2] if sig else None, report_kind=_kind(title, norm, body_start, body_end),
                 warnings=warnings, body_start=body_start, body_end=body_end,
-                title_span=title_span, signature_span=sig[0] if sig else None)
+                title_span=title_span, signature_span=sig[0] if sig else None,
+                title_source=title_source, title_confidence=TITLE_CONFIDENCE[title_source])

@@ -151,6 +151,8 @@ TABLES: dict[str, list[Field]] = {
         _ID,
         Field("path", STR, "文件", ""),
         Field("title", STR, "标题", ""),
+        Field("title_source", STR, "标题来源", "Where the title was found: 标题行, 新闻标题或正文首句, 文件名, 无."),
+        Field("title_confidence", "Float64", "标题可信度", "1 for a title line, 0.7 for a headline, 0.5 for a file name, 0 for none."),
         Field("org", STR, "单位", "e.g. 重庆市巴南区林业局"),
         Field("region", STR, "地区", "e.g. 重庆市巴南区"),
         Field("year", "Int64", "年度", ""),
