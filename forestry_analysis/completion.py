@@ -252,3 +252,42 @@ def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_
         row.pop("_derived", None)
         row.pop("_tolerance", None)
     return rows
+
+
+TABLE_ROW = "table row"   # basis of a pair read from one row of a statistics table
+
+
+def basis_label(basis: str) -> str:
+    """Chinese label of a pairing basis for deliverables (表格同行 for a table row)."""
+    return {TABLE_ROW: lexicon_data.toml("tables.toml")["completion"]["basis_label"]}.get(basis, basis)
+
+
+def pair_table_rows(metrics: list[dict], report_id: str) -> list[dict]:
+    """Completion rows from statistics tables: in one table row, each actual column paired with
+    the nearest plan column of the same unit before it (else after it), and the rate column
+    after the actual checked against them (basis "table row")."""
+    rows_by: dict[tuple, list[dict]] = {}
+    for r in metrics:
+        if r.get("table_id") is not None:
+            rows_by.setdefault((r["table_id"], r["table_row"]), []).append(r)
+    out = []
+    for cells in rows_by.values():
+        cells = sorted(cells, key=lambda r: r["table_col"])
+        plans = [r for r in cells if r["kind"] == "plan"]
+        rates = [r for r in cells if r["kind"] == "rate" and r["unit"] in _RATE_PER]
+        used = set()
+        for a in (r for r in cells if r["kind"] == "actual"):
+            fits = [p for p in plans if p["unit"] == a["unit"] and id(p) not in used]
+            before = [p for p in fits if p["table_col"] < a["table_col"]]
+            plan = before[-1] if before else (fits[0] if fits else None)
+            nxt = [x for x in cells if x["table_col"] > a["table_col"] and x["kind"] == "actual"]
+            stop = nxt[0]["table_col"] if nxt else float("inf")
+            rate = next((x for x in rates if a["table_col"] < x["table_col"] < stop and id(x) not in used), None)
+            if plan is None and rate is None:
+                continue
+            used.update(id(x) for x in (plan, rate) if x is not None)
+            row = _row(report_id, a, plan, rate, TABLE_ROW)
+            row.pop("_derived")
+            row.pop("_tolerance")
+            out.append(row)
+    return out

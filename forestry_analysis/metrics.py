@@ -196,6 +196,12 @@ class _Extractor:
         self.ledger: list[dict] = []
         self.consumed = 0
         self.odd_decimals: list[tuple[int, int]] = []
+        skip = sorted(getattr(context, "skip_spans", ()))   # statistics tables: read by tables.py
+        self.skip_starts, self.skip = [a for a, _ in skip], skip
+
+    def skipped(self, pos) -> bool:
+        i = bisect_right(self.skip_starts, pos) - 1
+        return i >= 0 and pos < self.skip[i][1]
 
     # -- the number grammar -------------------------------------------------------------
     def quantity_after(self, pos):
@@ -293,7 +299,7 @@ class _Extractor:
     def run(self):
         tokens = self.join_full_stop_decimals(list(scan(self.t)))
         for i, tok in enumerate(tokens):
-            if tok.start < self.consumed:
+            if tok.start < self.consumed or self.skipped(tok.start):
                 continue
             self.take(tok, tokens[i + 1] if i + 1 < len(tokens) else None)
         self.blanks()
@@ -464,7 +470,8 @@ class _Extractor:
             if k >= 0 and spans[k][1] > b.start() or k + 1 < len(spans) and spans[k + 1][0] < b.end():
                 continue
             q = self.quantity_after(b.end())
-            if q is None or _region_reason(self.regions, b.start(), b.end()) or not self.ctx.in_body(b.start()):
+            if q is None or _region_reason(self.regions, b.start(), b.end()) or not self.ctx.in_body(b.start()) \
+                    or self.skipped(b.start()):
                 continue
             scale, factor, approx, unit, end = q
             self.add(b.start(), end, None, unit, scale + unit.surface, approx, True, b.start())
@@ -490,7 +497,7 @@ class _Extractor:
             prev = t[s - 1]
             if prev.isdigit() or prev in blockers or not (_HAN.match(prev) or prev in "(:\""):
                 continue
-            if _region_reason(self.regions, s, m.end()) or not self.ctx.in_body(s):
+            if _region_reason(self.regions, s, m.end()) or not self.ctx.in_body(s) or self.skipped(s):
                 continue
             if m.group("scale"):
                 unit = match_unit(t, m.end())

@@ -49,6 +49,7 @@ class _Context:
         self._plan_starts = [s for s, _ in self.plan_spans]
         self._plan_reach = list(accumulate((e for _, e in self.plan_spans), max))  # max end so far
         self.plan_report = meta.get("report_kind") == "plan"
+        self.skip_spans = [(norm.to_norm(a), norm.to_norm(b)) for a, b in report._skip_spans]  # tables.py reads these
 
     def sentence(self, pos):
         if not self._starts:
@@ -136,9 +137,28 @@ class Report:
         return task_rows(self.norm, self.report_id, self._outline_rows, self.meta)
 
     @cached_property
+    def _context(self) -> _Context:
+        return _Context(self)
+
+    @cached_property
     def _extracted(self):
         from .metrics import extract
-        return extract(self.norm.text, _Context(self))
+        return extract(self.norm.text, self._context)
+
+    @cached_property
+    def _tables(self):
+        from .tables import find_tables
+        return find_tables(self.text)
+
+    @cached_property
+    def _skip_spans(self) -> list[tuple[int, int]]:
+        from .tables import skipped_spans
+        return skipped_spans(self._tables)
+
+    @cached_property
+    def _cell_metrics(self):
+        from .tables import cell_metrics
+        return [m for t in self._tables for m in cell_metrics(t)]
 
     @cached_property
     def _metric_rows(self) -> list[dict]:
@@ -158,7 +178,11 @@ class Report:
                 indicator_id=m.indicator_id, indicator_label=labels.get(m.indicator_id, m.indicator or None),
                 section=None if sent is None else sent["section"],
                 sentence_id=None if sent is None else sent["sentence_id"],
-                sentence=None if sent is None else sent["text"].strip()))
+                sentence=None if sent is None else sent["text"].strip(),
+                table_id=None, table_row=None, table_col=None, table_total=None, table_total_row=None))
+        if self._cell_metrics:
+            from .tables_report import cell_metric_rows
+            rows = sorted(rows + cell_metric_rows(self, sents, labels), key=lambda r: r["start"])
         from .relations import relate
         return relate(rows, self.text, self.norm.text if self.norm.aligned else None)
 
@@ -176,13 +200,22 @@ class Report:
             s, e = self.norm.span(r["start"], r["end"])
             rows.append(dict(report_id=self.report_id, start=s, end=e, raw=self.text[s:e], form=r["form"],
                              value=r["value"], is_metric=r["is_metric"], reason=r["reason"]))
+        if self._tables:
+            from .tables import ledger
+            rows = sorted(rows + [dict(r, report_id=self.report_id) for r in ledger(self._tables, self._cell_metrics)],
+                          key=lambda r: r["start"])
         return rows
 
     @cached_property
     def _completion_rows(self) -> list[dict]:
         from .completion import pair_in_report
         simple = self.norm.text if self.norm.aligned else None
-        return pair_in_report(self.text, self._metric_rows, self.report_id, simple)
+        rows = self._metric_rows
+        if self._cell_metrics:
+            from .completion import pair_table_rows
+            prose = [r for r in rows if r.get("table_id") is None]
+            return pair_in_report(self.text, prose, self.report_id, simple) + pair_table_rows(rows, self.report_id)
+        return pair_in_report(self.text, rows, self.report_id, simple)
 
     @cached_property
     def _coverage_rows(self) -> list[dict]:
@@ -199,7 +232,8 @@ class Report:
 
     _ROWS = {"meta": "_meta_rows", "outline": "_outline_rows", "sentences": "_sentence_rows",
              "tasks": "_joined_task_rows", "metrics": "_joined_metric_rows", "numbers": "_number_rows",
-             "completion": "_completion_rows", "quality": "_quality_rows", "coverage": "_coverage_rows"}
+             "completion": "_completion_rows", "quality": "_quality_rows", "coverage": "_coverage_rows",
+             "table_cells": "_table_cell_rows"}
 
     def rows(self, table: str) -> list[dict]:
         """The rows of ``table`` as dicts (None for missing), in the schema's columns: what the
@@ -219,6 +253,21 @@ class Report:
     quality = _table("quality", "Data-quality findings: lost numbers, placeholders, conflicts, mismatches.")
     coverage = _table("coverage", "Treated or monitored against occurring or total: pest-control coverage.")
 
+    @cached_property
+    def _table_cell_rows(self) -> list[dict]:
+        from .tables_report import table_cell_rows
+        return table_cell_rows(self)
+
+    table_cells = _table("table_cells", "Every cell of every statistics table, with its labels and offsets.")
+
+    @cached_property
+    def stat_tables(self) -> list[pd.DataFrame]:
+        """The statistics tables: one DataFrame each (columns = resolved header labels, one row
+        per body row, merged cells filled); ``attrs`` hold table_id, title, unit_note, start and
+        end. Cell offsets are in ``table_cells`` (attrs do not survive most pandas operations)."""
+        from .tables_report import frames
+        return frames(self)
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name (for export)."""
         return {name: getattr(self, name) for name in
@@ -235,8 +284,10 @@ class Report:
             i = row
         else:
             i = next(k for k, r in enumerate(rows) if r["start"] == row["start"] and r["end"] == row["end"])
-        m, r = self._extracted[0][i], rows[i]
-        where, _, text = m.extra.get("category_basis", "").partition(":")
+        r = rows[i]
+        spans = {self.norm.span(x.start, x.end): x for x in self._extracted[0]}
+        m = spans.get((r["start"], r["end"]))           # None for a table cell (its basis is its table)
+        where, _, text = (m.extra.get("category_basis", "") if m is not None else "表格:").partition(":")
         return dict(raw=r["raw"], category=r["category"], indicator=r["indicator"], category_basis=where or None,
                     basis_text=text or None, votes=explain_votes(text))
 
