@@ -25,7 +25,8 @@ from .units import match_scale, match_unit, units
 _ALIGNED_SPLIT = re.compile(r"(?:\t|  )[ \t]*")
 _PIPE = re.compile(r"\|")
 _RULE = re.compile(r"^[\s|:\-—=+]*$")          # |---|:--:| separator line
-_YEAR = re.compile(r"^(?:19|20)\d\d(?:[-—~至到](?:19|20)?\d\d)?\s*(?:年度?)?(?:\d{1,2}月)?(?:[上下]半年)?$"
+_YEAR = re.compile(r"^(?:19|20)\d\d(?:[-—~至到](?:19|20)?\d\d)?\s*年度?(?:\d{1,2}月)?(?:[上下]半年)?$"
+                   r"|^(?:19|20)\d\d[-—~至到](?:19|20)?\d\d$"
                    r"|^\d{1,2}月(?:\d{1,2}日)?$|^\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?$")
 _BRACKET = re.compile(r"\(([^()]*)\)|/\s*(\S+)$")
 _MAX_CELL = 40          # a longer piece between wide spaces is prose, not a cell
@@ -103,6 +104,8 @@ def cell_value(text: str) -> Value | None:
             return Value(None, "", 1.0, None, True, False, 0, len(t))
         return None
     k = toks[0]
+    if k.value and re.fullmatch(r"(?:19|20)\d\d", k.raw) and t[k.end:k.end + 1] in ("年", "-", "—", "~"):
+        return None          # 2023年计划: a year in a header
     rest_before = t[:k.start]
     if re.search(r"[\u4e00-\u9fff]{3,}", rest_before):
         return None          # "一、森林抚育" style label with a number inside
@@ -123,7 +126,8 @@ def cell_value(text: str) -> Value | None:
 
 
 def _numeric(text: str) -> bool:
-    return cell_value(text) is not None
+    """Whether a cell holds a value (a bare year such as 2023 in a header row does not count)."""
+    return cell_value(text) is not None and not re.fullmatch(r"\s*(?:19|20)\d\d\s*", text)
 
 
 def header_unit(label: str):
@@ -414,6 +418,16 @@ def _clean_label(text: str) -> str:
     return re.sub(r"\s+", "", t)
 
 
+def _title_subject(title: str) -> str:
+    """What a table's title says the table counts: 表1 2023年营造林完成情况 → 营造林."""
+    lx = _lex()["header"]
+    s = re.sub(r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]+[.:：、]?\s*", "", title or "")
+    s = re.sub(r"\(.*?\)|(?:19|20)\d\d\s*年?度?", "", s)
+    for w in sorted(lx["title_filler"] + lx["period"], key=len, reverse=True):
+        s = s.replace(w, "")
+    return re.sub(r"[\s的:：]+", "", s)
+
+
 def column_kind(label: str, unit) -> str:
     lx = _lex()["header"]
     if (unit is not None and unit.family in ("percent", "ratio")) or _has(label, lx["rate"]):
@@ -495,7 +509,8 @@ def cell_metrics(t: Table) -> list[CellMetric]:
             if unit is None and kind == "rate":
                 scale, factor, unit = "", 1.0, units()["%"]
             subject = column_subject(col_label, kind) if t.n_header else ""
-            ind = label + subject if subject and subject not in label else (label or subject or col_label)
+            name = _title_subject(t.title) + label if is_total(label) and not subject else label
+            ind = name + subject if subject and subject not in name else (name or subject or col_label)
             value = None if v.value is None else v.value * factor * (unit.to_base if unit else 1.0)
             written = scale + unit.surface if unit else scale
             out.append(CellMetric(t, c, i, value, unit, written, v.approx, v.missing, kind, ind,

@@ -1,0 +1,190 @@
+"""Statistics tables in report text (pipe tables, space-aligned columns): cells become metrics
+rows and table rows pair plan with actual. Tables are made up but shaped like the 统计表 of
+county forestry-bureau reports."""
+import pandas as pd
+import pytest
+
+import forestry_analysis as fa
+from forestry_analysis.completion import basis_label
+
+PIPE = """某县林业局2023年工作总结
+
+一、营造林工作
+全年营造林任务全面完成，详见下表。
+
+表1 2023年营造林完成情况
+（单位：万亩）
+
+| 序号 | 指标 | 年度计划 | 完成 | 完成率 |
+|---|---|---|---|---|
+| 1 | 人工造林 | 1.2 | 1.25 | 104.2% |
+| 2 | 森林抚育 | 3 | XX | — |
+| 3 | 封山育林 | 0.8 |  | — |
+| | 合计 | 5 | 1.25 | |
+
+二、下一步打算
+继续抓好森林防火工作。
+"""
+
+ALIGNED = """二、森林防火
+表2 森林防火工作情况
+项目        计划(次)    完成(次)    完成率(%)
+防火宣传      20          24          120
+巡山检查      300         285         95
+"""
+
+PESTS = """三、林业有害生物防治
+| 病虫害 | 发生面积(亩) | 防治面积(亩) | 防治率 |
+| 松材线虫病 | 1,250 | 1,200 | 96% |
+| 美国白蛾 | 800 | 800 | 100% |
+"""
+
+UNIT_COLUMN = """四、重点工程
+| 序号 | 工程名称 | 单位 | 2023年计划 | 2023年完成 |
+| 1 | 退化林修复 | 万亩 | 2 | 2.1 |
+| 2 | 义务植树 | 万株 | 50 | 52 |
+| 3 | 林业投资 | 万元 | 1500 | 1380 |
+"""
+
+
+def _metrics(text):
+    return fa.read_report(text=text).metrics
+
+
+def _cell(df, raw, occurrence=0):
+    return df[df.raw == raw].iloc[occurrence]
+
+
+def test_pipe_table_cells_take_the_unit_note_and_header_kind():
+    m = _metrics(PIPE)
+    plan = _cell(m, "1.2")
+    assert (plan.value, plan.unit, plan.unit_written, plan.kind, plan.indicator) == (12000, "亩", "万亩", "plan", "人工造林")
+    done = _cell(m, "1.25")
+    assert (done.value, done.kind, done.category) == (12500, "actual", "afforestation")
+    rate = _cell(m, "104.2%")
+    assert (rate.value, rate.unit, rate.kind) == (104.2, "%", "rate")
+    assert "人工造林" in rate.indicator
+
+
+def test_cell_offsets_point_at_the_cell_in_the_text():
+    r = fa.read_report(text=PIPE)
+    for row in r.metrics[r.metrics.table_id.notna()].itertuples():
+        assert r.text[row.start:row.end] == row.raw
+
+
+def test_serial_numbers_and_header_words_are_not_metrics():
+    r = fa.read_report(text=PIPE)
+    table_rows = r.metrics[r.metrics.table_id.notna()]
+    assert set(table_rows.raw) == {"1.2", "1.25", "104.2%", "3", "XX", "0.8", "5"}
+    serials = r.numbers[r.numbers.reason == "serial"]
+    assert list(serials.raw) == ["1", "2", "3"] and not serials.is_metric.any()
+
+
+def test_placeholder_cell_is_lost_but_empty_cells_and_dashes_are_not():
+    r = fa.read_report(text=PIPE)
+    missing = r.metrics[r.metrics.missing]
+    assert list(missing.raw) == ["XX"]
+    assert missing.iloc[0].indicator == "森林抚育" and missing.iloc[0].unit_written == "万亩"
+    lost = r.quality[r.quality.code.isin(["lost_number", "placeholder"])]
+    assert list(lost.code) == ["placeholder"]   # no lost-number warning on the note's 万亩
+
+
+def test_table_numbers_are_not_also_read_as_prose():
+    r = fa.read_report(text=PIPE)
+    assert not r.metrics.duplicated(["start", "end"]).any()
+    assert r.metrics.table_id.notna().all()
+
+
+def test_total_row_is_marked_and_points_from_its_parts():
+    r = fa.read_report(text=PIPE)
+    m = r.metrics
+    total = _cell(m, "5")
+    assert total.table_total and total.kind == "plan" and total.value == 50000
+    assert "合计" in total.indicator and "营造林" in total.indicator
+    parts = m[(m.table_total_row == total.table_row) & (m.table_col == total.table_col)]
+    assert sorted(parts.value) == [8000, 12000, 30000]
+    assert parts.value.sum() == total.value
+
+
+def test_table_row_pairs_plan_actual_and_checks_the_rate():
+    c = fa.read_report(text=PIPE).completion
+    row = c[c.indicator == "人工造林"].iloc[0]
+    assert (row.actual, row.plan, row.basis) == (12500, 12000, "table row")
+    assert row.stated_rate == pytest.approx(1.042) and row.consistent
+    assert basis_label(row.basis) == "表格同行"
+
+
+def test_aligned_columns_give_the_same_rows_as_a_pipe_table():
+    m = _metrics(ALIGNED)
+    assert len(m) == 6
+    plan, done, rate = (_cell(m, "20"), _cell(m, "24"), _cell(m, "120"))
+    assert (plan.value, plan.unit, plan.kind, plan.indicator) == (20, "次", "plan", "防火宣传")
+    assert (done.value, done.kind, done.category) == (24, "actual", "fire_prevention")
+    assert (rate.unit, rate.kind) == ("%", "rate")
+    c = fa.read_report(text=ALIGNED).completion
+    patrol = c[c.indicator == "巡山检查"].iloc[0]
+    assert (patrol.actual, patrol.plan, patrol.rate, patrol.consistent) == (285, 300, 0.95, True)
+
+
+def test_column_subject_joins_the_row_label_when_the_row_alone_is_not_measured():
+    m = _metrics(PESTS)
+    cured = _cell(m, "1,200")
+    assert (cured.value, cured.unit, cured.indicator, cured.category) == (1200, "亩", "松材线虫病防治面积", "pest_control")
+    assert _cell(m, "1,250").indicator == "松材线虫病发生面积"
+    assert _cell(m, "96%").kind == "rate"
+
+
+def test_unit_column_and_year_headers():
+    r = fa.read_report(text=UNIT_COLUMN)
+    m = r.metrics
+    assert len(m) == 6 and not (m.raw == "2023").any()
+    trees = _cell(m, "52")
+    assert (trees.value, trees.unit, trees.unit_written, trees.kind) == (520000, "株", "万株", "actual")
+    money = _cell(m, "1500")
+    assert (money.value, money.unit, money.kind, money.indicator) == (15_000_000, "元", "plan", "林业投资")
+    repair = _cell(m, "2.1")
+    assert (repair.value, repair.unit) == (21000, "亩")
+    assert set(r.numbers[r.numbers.raw == "2023"].reason) == {"table_header"}
+    c = r.completion
+    assert sorted(c.indicator) == ["义务植树", "林业投资", "退化林修复"]
+    assert c.basis.eq("table row").all()
+
+
+def test_stat_tables_resolve_headers_and_keep_title_and_unit_note():
+    r = fa.read_report(text=PIPE)
+    (t,) = r.stat_tables
+    assert list(t.columns) == ["序号", "指标", "年度计划", "完成", "完成率"]
+    assert t.attrs["title"] == "表1 2023年营造林完成情况" and t.attrs["unit_note"] == "（单位：万亩）"
+    assert t.loc[1, "完成"] == "XX" and len(t) == 4
+    cells = r.table_cells
+    one = cells[(cells.row == 2) & (cells.col == 3)].iloc[0]
+    assert (one.raw, one.row_label, one.col_label) == ("XX", "森林抚育", "完成")
+    assert r.text[one.start:one.end] == "XX"
+
+
+def test_two_header_rows_with_a_merged_year_cell():
+    text = """| 指标 | 2022年 | 2022年 | 2023年 | 2023年 |
+| 指标 | 计划(亩) | 完成(亩) | 计划(亩) | 完成(亩) |
+| 人工造林 | 5000 | 4800 | 6000 | 6300 |
+"""
+    r = fa.read_report(text=text)
+    m = r.metrics
+    assert list(m.kind) == ["plan", "actual", "plan", "actual"]
+    assert list(m.value) == [5000, 4800, 6000, 6300]
+    assert (m.indicator == "人工造林").all()
+    c = r.completion
+    assert sorted(zip(c.plan, c.actual)) == [(5000, 4800), (6000, 6300)]
+
+
+def test_prose_around_a_table_is_still_read():
+    text = PIPE.replace("继续抓好森林防火工作。", "计划完成造林1.5万亩。")
+    m = _metrics(text)
+    prose = m[m.table_id.isna()]
+    assert list(prose.raw) == ["1.5万亩"] and prose.iloc[0].kind == "plan"
+
+
+def test_a_line_of_prose_with_wide_spaces_is_no_table():
+    text = "一、森林防火\n全年开展巡护3000人次，  扑救火灾2起。\n二、造林  完成造林500亩。\n"
+    r = fa.read_report(text=text)
+    assert r.stat_tables == [] and set(r.metrics.raw) == {"3000人次", "2起", "500亩"}
+
