@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 FORMATS = ROOT / "tests" / "data" / "formats"
 
 import forestry_analysis as fa  # noqa: E402
-from forestry_analysis.reading import read_source  # noqa: E402
+from forestry_analysis.io.reading import read_source  # noqa: E402
 
 
 def median_time(fn, rounds: int = 7) -> float:
@@ -73,7 +73,7 @@ def pdf_pages_per_second(pages: int = 100) -> None:
 
 BOMB = r"""
 import resource, sys, zipfile
-from forestry_analysis.reading import read_source
+from forestry_analysis.io.reading import read_source
 from forestry_analysis.errors import ReportReadError
 path, member, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -104,7 +104,7 @@ def bomb_memory() -> None:
 LARGEST = r"""
 import io, resource, sys, zipfile
 from forestry_analysis.config import read_limit
-from forestry_analysis.reading import read_source
+from forestry_analysis.io.reading import read_source
 src, path = sys.argv[1], sys.argv[2]
 room = int(read_limit("FORESTRY_MAX_MEMBER_MB") * 2**20 * 0.95)
 with zipfile.ZipFile(src) as z, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .errors import ReportReadError
-from .report import Report, read_report
+from forestry_analysis.errors import ReportReadError
+from forestry_analysis.doc.report import Report, read_report
 
 __version__ = "0.1.0"
 __all__ = ["Report", "ReportReadError", "read_report", "read_corpus", "Corpus", "plots", "summarize", "rates",
            "__version__"]
 
 _LAZY = {"read_corpus": ("corpus", "read_corpus"), "Corpus": ("corpus", "Corpus"),
-         "plots": ("plots", None), "explore": ("explore", None),
-         "summarize": ("summary", "summarize"), "rates": ("summary", "rates")}
+         "plots": ("present.plots", None), "explore": ("present.explore", None),
+         "summarize": ("pipeline.summary", "summarize"), "rates": ("pipeline.summary", "rates")}
 
 
 def __getattr__(name):

@@ -11,8 +11,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import config
-from .errors import ReportReadError
+from forestry_analysis import config
+from forestry_analysis.errors import ReportReadError
 
 FORMATS = ("csv", "xlsx", "parquet", "json")
 
@@ -55,8 +55,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _corpus(paths):
     import warnings
-    from .cache import CacheWarning
-    from .corpus import read_corpus
+    from forestry_analysis.corpus.cache import CacheWarning
+    from forestry_analysis.corpus import read_corpus
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", CacheWarning)
         corpus = read_corpus(paths, progress=None)
@@ -118,7 +118,7 @@ def write_tables(tables: dict, out: Path, fmt: str) -> list[Path]:
 
 
 def _cache_command(action: str, folder) -> None:
-    from . import cache
+    from forestry_analysis.corpus import cache
     base = cache.base_dir(folder)
     if action == "clear":
         print(f"removed {cache.clear(base) / 2**20:.1f} MB from {base}")
@@ -147,14 +147,14 @@ def main(argv=None) -> int:
             for path in write_tables(_corpus(args.paths).tables(), args.out, args.format):
                 print(path)
         elif args.command == "brief":
-            from .brief import write_brief
+            from forestry_analysis.present.brief import write_brief
             corpus = _corpus(args.paths or [config.SAMPLES_DIR])
             for path in write_brief(corpus, args.out).values():
                 print(path)
         elif args.command == "cache":
             _cache_command(args.action, args.dir)
         else:
-            from .report import read_report
+            from forestry_analysis.doc.report import read_report
             import pandas as pd
             with pd.option_context("display.max_rows", None, "display.width", 200):
                 print(read_report(args.path).metrics[["raw", "value", "unit", "kind", "category", "indicator"]])

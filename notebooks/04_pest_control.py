@@ -27,7 +27,9 @@
 from IPython.display import display
 
 import forestry_analysis as fa
-from forestry_analysis import config, explore, schema
+from forestry_analysis import config
+from forestry_analysis.present import explore
+from forestry_analysis.doc import schema
 
 explore.notebook_display()
 

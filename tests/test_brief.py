@@ -9,7 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from forestry_analysis import brief, categories, schema
+from forestry_analysis.present import brief
+from forestry_analysis.pipeline import categories
+from forestry_analysis.doc import schema
 
 SEED = "seed_banan_2020h1"
 F07 = "f07"

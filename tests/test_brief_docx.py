@@ -11,7 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 import forestry_analysis as fa
-from forestry_analysis import brief
+from forestry_analysis.present import brief
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 CODES = re.compile(r"\b(?:H1|H2|Q[1-4]|annual|summary|plan|both|actual|rate stated|same sentence|another report|"

@@ -1,4 +1,4 @@
-"""Tests for the corpus cache (forestry_analysis.cache): a changed byte, a truncated file and
+"""Tests for the corpus cache (forestry_analysis.corpus.cache): a changed byte, a truncated file and
 a tampered entry are never served; a read-only cache is still read; pruning, info, clear.
 
 Every file and every cache entry is written under ``tmp_path`` (or a temporary folder that
@@ -16,9 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from forestry_analysis import cache as cache_mod
+from forestry_analysis.corpus import cache as cache_mod
 from forestry_analysis import cli
-from forestry_analysis.cache import CacheWarning
+from forestry_analysis.corpus.cache import CacheWarning
 from forestry_analysis.corpus import read_corpus
 
 ROOT = Path(__file__).resolve().parents[1]

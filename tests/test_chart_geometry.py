@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from forestry_analysis import plots, schema
+from forestry_analysis.present import plots
+from forestry_analysis.doc import schema
 
 RID = "county_2021"
 META = schema.frame("meta", [{"report_id": RID, "title": "某县林业局2021年工作总结", "org": "某县林业局",

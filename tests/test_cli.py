@@ -225,7 +225,7 @@ def test_an_unexpected_error_is_one_line_pointing_at_verbose(monkeypatch, capsys
     """A bug (not a bad file) still ends in one line, exit 1, and --verbose shows where."""
     def boom(*args, **kwargs):
         raise RuntimeError("boom\nsecond line")
-    monkeypatch.setattr(fa.report.Report, "metrics", property(boom))
+    monkeypatch.setattr(fa.Report, "metrics", property(boom))
     assert cli.main(["metrics", str(SEED)]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == ["forestry-analysis: error: RuntimeError: boom\\nsecond line "

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import forestry_analysis as fa
-from forestry_analysis import schema
-from forestry_analysis.completion import pair_in_report
+from forestry_analysis.doc import schema
+from forestry_analysis.pipeline.completion import pair_in_report
 
 SEED = Path("data/samples/seed_banan_2020h1.txt")
 S2T = opencc.OpenCC("s2t").convert

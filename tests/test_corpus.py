@@ -17,7 +17,7 @@ import pytest
 
 import forestry_analysis
 from forestry_analysis import corpus as corpus_mod
-from forestry_analysis import schema
+from forestry_analysis.doc import schema
 from forestry_analysis.corpus import CATEGORY_COLUMNS, META_COLUMNS, read_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -397,7 +397,7 @@ def test_load_one_and_assemble_still_work(tmp_path):
 
 
 def test_a_row_outside_the_schema_makes_its_file_an_error_not_a_silent_na(tmp_path, monkeypatch):
-    import forestry_analysis.quality as quality
+    import forestry_analysis.pipeline.quality as quality
     folder = tmp_path / "reports"
     write(folder, "a01.txt", A01)
     real = quality.quality_rows

@@ -100,7 +100,7 @@ def test_a_budget_given_with_one_worker_is_kept_in_a_worker_process(tmp_path, ho
 
 
 def test_the_default_budget_is_settable_by_environment(monkeypatch):
-    from forestry_analysis import workers
+    from forestry_analysis.corpus import workers
     monkeypatch.setenv("FORESTRY_FILE_TIMEOUT", "7.5")
     assert workers.default_budget() == 7.5
     monkeypatch.setenv("FORESTRY_FILE_TIMEOUT", "0")

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import forestry_analysis as fa
-from forestry_analysis import explore, segment
+from forestry_analysis.present import explore
+from forestry_analysis.pipeline import segment
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "seed_banan_2020h1.txt"
@@ -93,7 +94,8 @@ def test_building_the_tokenizer_prints_nothing(capfd, monkeypatch):
 
 def test_fresh_interpreter_prints_nothing_to_stderr():
     code = ("import forestry_analysis as fa\n"
-            "from forestry_analysis import explore, segment\n"
+            "from forestry_analysis.present import explore\n"
+            "from forestry_analysis.pipeline import segment\n"
             f"r = fa.read_report({str(SEED)!r})\n"
             "segment.cut(r.text)\n"
             "explore.section_keywords(r, method='tfidf')\n"

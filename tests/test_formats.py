@@ -18,7 +18,7 @@ from docx.oxml import parse_xml
 
 import forestry_analysis as fa
 from forestry_analysis.errors import ReportReadError
-from forestry_analysis.reading import read_source
+from forestry_analysis.io.reading import read_source
 
 FORMATS = Path(__file__).resolve().parent / "data" / "formats"
 PROSE = [

@@ -34,9 +34,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import forestry_analysis as fa
-from forestry_analysis import schema
+from forestry_analysis.doc import schema
 from forestry_analysis.errors import ReportReadError
-from forestry_analysis.units import units
+from forestry_analysis.pipeline.quantities.units import units
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
@@ -502,7 +502,7 @@ def test_metrics_time_is_roughly_linear():
 _MEASURE = textwrap.dedent("""
     import json, sys, time
     import forestry_analysis as fa
-    import forestry_analysis.outline, forestry_analysis.meta, forestry_analysis.tasks, forestry_analysis.reading
+    import forestry_analysis.pipeline.outline, forestry_analysis.pipeline.meta, forestry_analysis.pipeline.tasks, forestry_analysis.io.reading
 
     def status(key):  # kB; VmHWM is this process's peak (ru_maxrss would include the parent's)
         for line in open("/proc/self/status"):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import forestry_analysis as fa
-from forestry_analysis import schema
+from forestry_analysis.doc import schema
 
 HERE = Path(__file__).resolve().parent
 GOLD = HERE / "gold"

@@ -15,7 +15,7 @@ TEXT = "某县林草局2021年工作总结\n一、草原保护\n1、完成草原
 PROBE = r"""
 import json, sys
 import forestry_analysis as fa
-from forestry_analysis import brief, plots
+from forestry_analysis.present import brief, plots
 r = fa.read_report(text=sys.argv[1])
 m = r.metrics
 paths = brief.write_brief(r, sys.argv[2])

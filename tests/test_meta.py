@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from forestry_analysis.meta import extract_meta, is_plan_heading, is_problem_heading
-from forestry_analysis.normalize import Normalized
+from forestry_analysis.pipeline.meta import extract_meta, is_plan_heading, is_problem_heading
+from forestry_analysis.doc.normalize import Normalized
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 

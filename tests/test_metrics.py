@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import forestry_analysis as fa
-from forestry_analysis import schema
+from forestry_analysis.doc import schema
 
 CASES = [json.loads(line) for line in
          (Path(__file__).parent / "cases" / "quantities.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -100,13 +100,14 @@ def test_indicator_catalogue_maps_synonyms_to_one_id():
 
 
 def test_lexicons_load_and_are_well_formed():
-    from forestry_analysis import lexicon_data, units
+    from forestry_analysis import lexicon
+    from forestry_analysis.pipeline.quantities import units
     assert units.units()["万亩" if "万亩" in units.units() else "亩"].base_unit == "亩"
-    ids = [r["id"] for r in lexicon_data.table("indicators.csv")]
+    ids = [r["id"] for r in lexicon.table("indicators.csv")]
     assert len(ids) == len(set(ids))
-    cats = set(lexicon_data.toml("categories.toml"))
+    cats = set(lexicon.toml("categories.toml"))
     assert {"afforestation", "fire_prevention", "pest_control"} <= cats
-    for r in lexicon_data.table("indicators.csv"):
+    for r in lexicon.table("indicators.csv"):
         assert not r["category"] or r["category"] in cats
         assert r["family"] in ("", "area", "money", "count", "percent", "length", "volume", "mass")
 
@@ -144,8 +145,8 @@ _TEXTS = sorted((_ROOT / "tests" / "gold").glob("*.txt")) + sorted((_ROOT / "dat
 def test_indicator_names_are_clean_noun_phrases(path):
     """Every name has two Han characters or more and neither starts nor ends with a function word."""
     import re
-    from forestry_analysis import lexicon_data
-    words = tuple(lexicon_data.toml("phrases.toml")["names"]["function_words"])
+    from forestry_analysis import lexicon
+    words = tuple(lexicon.toml("phrases.toml")["names"]["function_words"])
     bad = []
     for row in fa.read_report(path).metrics.itertuples():
         name = row.indicator if isinstance(row.indicator, str) else ""
@@ -154,7 +155,7 @@ def test_indicator_names_are_clean_noun_phrases(path):
     assert not bad, bad
 
 
-_CATALOGUE = [r for r in __import__("forestry_analysis.lexicon_data", fromlist=["table"]).table("indicators.csv")]
+_CATALOGUE = [r for r in __import__("forestry_analysis.lexicon", fromlist=["table"]).table("indicators.csv")]
 
 
 @pytest.mark.parametrize("entry", _CATALOGUE, ids=[r["id"] for r in _CATALOGUE])

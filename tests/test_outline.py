@@ -6,10 +6,10 @@ import opencc
 import pandas as pd
 import pytest
 
-from forestry_analysis.meta import extract_meta
-from forestry_analysis.normalize import Normalized
-from forestry_analysis import schema
-from forestry_analysis.outline import find_markers, locate, outline_rows, sentence_rows
+from forestry_analysis.pipeline.meta import extract_meta
+from forestry_analysis.doc.normalize import Normalized
+from forestry_analysis.doc import schema
+from forestry_analysis.pipeline.outline import find_markers, locate, outline_rows, sentence_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = sorted((ROOT / "data" / "samples").glob("*.txt")) + sorted((ROOT / "tests" / "gold").glob("*.txt"))

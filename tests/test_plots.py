@@ -10,7 +10,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from forestry_analysis import fonts, plots, schema
+from forestry_analysis.present import fonts, plots
+from forestry_analysis.doc import schema
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 

@@ -1,4 +1,4 @@
-"""Tests for forestry_analysis.reading: encodings, .docx, HTML and every failure path."""
+"""Tests for forestry_analysis.io.reading: encodings, .docx, HTML and every failure path."""
 
 import io
 import random
@@ -8,9 +8,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from forestry_analysis import reading
+from forestry_analysis.io import reading
 from forestry_analysis.errors import ReportReadError
-from forestry_analysis.reading import SUPPORTED_SUFFIXES, decode_bytes, read_source
+from forestry_analysis.io.reading import SUPPORTED_SUFFIXES, decode_bytes, read_source
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "samples" / "seed_banan_2020h1.txt"

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import forestry_analysis as fa
+from forestry_analysis.pipeline import summary
 
 CASES = [json.loads(line) for line in
          (Path(__file__).parent / "cases" / "relations.jsonl").read_text(encoding="utf-8").splitlines() if line]
@@ -107,10 +108,10 @@ def test_summarize_never_mixes_families_nor_exceeds_the_top_level_sum(items):
         clauses.append(f"完成造林{value}{unit}" + (f"，其中人工造林{max(1, value // 2)}{unit}" if with_part else ""))
     m = _report("。".join(clauses) + "。").metrics
     s = fa.summarize(m, by=())
-    fam = m["unit"].astype(object).map(lambda u: fa.summary._family(u))
+    fam = m["unit"].astype(object).map(lambda u: summary._family(u))
     for _, row in s.iterrows():
         units = set(m.loc[(fam == row["family"]), "unit"])
-        assert len({fa.summary._family(u) for u in units}) == 1
+        assert len({summary._family(u) for u in units}) == 1
         top = m[(fam == row["family"]) & m["part_of"].isna() & m["restates"].isna() & m["rate_type"].isna()]
         base = top["area_mu"] if row["family"] == "area" else top["value"]
         assert row["value"] <= base.sum() + 1e-6

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import forestry_analysis as fa
-from forestry_analysis import schema
+from forestry_analysis.doc import schema
 
 SEED = Path(__file__).resolve().parents[1] / "data" / "samples" / "seed_banan_2020h1.txt"
 TABLES = ("meta_table", "outline", "sentences", "tasks", "metrics", "numbers", "completion", "quality")

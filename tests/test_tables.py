@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import forestry_analysis as fa
-from forestry_analysis.completion import basis_label
+from forestry_analysis.pipeline.completion import basis_label
 
 PIPE = """某县林业局2023年工作总结
 

@@ -4,11 +4,11 @@ from pathlib import Path
 import opencc
 import pytest
 
-from forestry_analysis.meta import extract_meta
-from forestry_analysis.normalize import Normalized
-from forestry_analysis import schema
-from forestry_analysis.outline import outline_rows
-from forestry_analysis.tasks import task_rows
+from forestry_analysis.pipeline.meta import extract_meta
+from forestry_analysis.doc.normalize import Normalized
+from forestry_analysis.doc import schema
+from forestry_analysis.pipeline.outline import outline_rows
+from forestry_analysis.pipeline.tasks import task_rows
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 

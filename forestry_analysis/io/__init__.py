@@ -1,0 +1,1 @@
+"""Reading files: file → report text (one reader per format, limits for untrusted files)."""

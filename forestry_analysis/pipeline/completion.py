@@ -1,0 +1,294 @@
+"""Completion rates: each actual paired with its plan, built on the metrics table.
+
+Why: a work report's key claim is "we did X of the Y planned"; analysts want that as one row
+(actual, plan, rate) they can check, not three loose numbers.
+
+Pairs are found in this order, each recorded in ``basis``:
+- ``same sentence``: an actual and a plan in one sentence ("完成造林11.4万亩,占年计划12万亩的95%",
+  "下达任务16.4万亩,…已完成9万亩"), with the stated rate when there is one;
+- ``rate stated``: an actual and a stated rate but no plan: the plan is derived (7个 at 70% → 10);
+  "分别占年计划的110%和106%" gives each actual its own rate, in order; a rate alone is a row too;
+- a plan with the same indicator stated elsewhere in the report (the 下一步 section restating the
+  annual target) confirms a derived plan when the stated rate agrees with it (the row then
+  points at that plan); when it disagrees it may be another period's or a sub-project's
+  plan, so the derived plan stays and the note names the other figure; when the rate was
+  lost or hidden, the note names the plan stated elsewhere and the rate stays NA;
+- ``another report`` (corpus only, ``corpus.pair_across_reports``): a plan in an earlier report.
+A lost side stays NA: a rate is never computed from a number the sentence does not state. Rates are fractions
+(70% → 0.7, 950‰ → 0.95, 1.1倍 → 1.1). Keywords are matched on a simplified copy of the text,
+so traditional reports pair the same way; offsets always point into ``Report.text``.
+"""
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+import pandas as pd
+
+from forestry_analysis import lexicon
+from forestry_analysis.doc import schema
+from forestry_analysis.doc.normalize import closes_before, to_simplified
+
+_GROUP_END = re.compile(r"[。!！\n]")   # not ?: "???万亩" is a placeholder
+# A rate counts as completion when its clause names a plan ("占年计划的", "任务完成率"); a share
+# ("生物防治占比≥40%") or a coverage rate does not.
+_COMPLETION_WORDS = ("计划", "任务", "完成率", "目标")
+_BREAKDOWN = lexicon.toml("phrases.toml")["kind"]["breakdown"]   # 其中, 包括: a total's parts follow
+_RATE_PER = {"%": 100, "‰": 1000, "倍": 1}   # stated value / per = fraction
+
+
+def _num(v):
+    return None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def _stated(rate) -> float | None:
+    """The stated rate as a fraction, None when lost or not a rate unit."""
+    v = _num(rate["value"]) if rate is not None else None
+    per = _RATE_PER.get(rate["unit"]) if rate is not None else None
+    return None if v is None or per is None else v / per
+
+
+def _tolerance(rate) -> float:
+    """Half a unit in the last written digit of a stated rate (at least half a percent), as a fraction."""
+    raw = rate["raw"] or ""
+    if "成" in raw:                                  # 九成: to the nearest tenth
+        return 0.05 + 1e-9
+    m = re.search(r"\d+(?:\.(\d+))?", raw)
+    decimals = len(m.group(1)) if m and m.group(1) else 0
+    return max(0.5 * 10 ** -decimals / _RATE_PER.get(rate["unit"], 100), 0.005) + 1e-9
+
+
+def _row(report_id, actual, plan, rate, basis, note=""):
+    a = _num(actual["value"]) if actual is not None else None
+    p = _num(plan["value"]) if plan is not None else None
+    stated = _stated(rate)
+    derived = False
+    if p is None and plan is None and a is not None and stated:
+        p, derived = a / stated, True
+    computed = a / p if a is not None and p else None
+    consistent = None
+    if computed is not None and stated is not None and not derived:
+        consistent = abs(computed - stated) <= _tolerance(rate)
+    base = next(x for x in (actual, plan, rate) if x is not None)
+    if derived:
+        note = (note + "; " if note else "") + "plan derived from actual and stated rate"
+    side = actual if actual is not None else plan
+
+    def span(x, end):
+        return None if x is None else x[end]
+
+    return dict(
+        report_id=report_id, indicator=base["indicator"], indicator_id=base["indicator_id"],
+        category=base["category"], actual=a, plan=p, unit=None if side is None else side["unit"],
+        rate=computed if computed is not None else (stated if derived else None), stated_rate=stated,
+        consistent=consistent, basis=basis,
+        actual_start=span(actual, "start"), actual_end=span(actual, "end"),
+        plan_start=span(plan, "start"), plan_end=span(plan, "end"),
+        rate_start=span(rate, "start"), rate_end=span(rate, "end"),
+        plan_report_id=report_id if plan is not None else None, note=note or None,
+        _derived=derived, _tolerance=None if rate is None else _tolerance(rate))
+
+
+@lru_cache(maxsize=1)
+def _target_words():
+    kinds = lexicon.toml("kinds.toml")
+    alt = "|".join(map(re.escape, kinds["target_rate_after"]))
+    return tuple(kinds["target_rate_before"]), re.compile(rf"\s*(?:{alt})")
+
+
+def _is_target(simple, rate, before) -> bool:
+    """A rate that is the target itself ("超过…85%的要求", "控制在4‰以内"), not a completion rate."""
+    words_before, after = _target_words()
+    return any(w in before for w in words_before) or after.match(simple, rate["end"]) is not None
+
+
+def _join(note, more):
+    return f"{note}; {more}" if note else more
+
+
+def _same_unit(a, b):
+    return a is not None and b is not None and a["unit"] == b["unit"]
+
+
+def _completion_rate(rate, before: str) -> bool:
+    """A completion rate: typed so by relations.py when the row carries rate_type, else its
+    clause names a plan."""
+    if "rate_type" in rate:
+        return rate["rate_type"] == "completion"
+    return any(w in (rate["indicator"] or "") + before for w in _COMPLETION_WORDS)
+
+
+def _same_level(a, b):
+    """Both a part (其中…) or both not: a part is never compared with its total's plan."""
+    return (a.get("part_of") is None) == (b.get("part_of") is None)
+
+
+def _key(r):
+    """(indicator_id, unit) of a mention with a known value, else None."""
+    ok = isinstance(r["indicator_id"], str) and r["indicator_id"] and _num(r["value"]) is not None
+    return (r["indicator_id"], r["unit"]) if ok else None
+
+
+def _pair_group(members, simple, report_id, used):
+    """Rows for the mentions of one sentence (``simple``: the text in simplified characters)."""
+    def before_text(r):
+        """Up to 12 characters before a mention, within its clause."""
+        text = simple[max(0, r["start"] - 12):r["start"]]
+        return text[max(text.rfind(c) for c in ",;。,;\n") + 1:]
+
+    def actuals_before(pos):
+        return [r for r in members if r["kind"] == "actual" and r["start"] < pos and r["_i"] not in used
+                and not closes_before(simple, r["end"], pos)]
+
+    def again(rt):
+        """The actual of an earlier pair in the sentence when this rate compares it with
+        another plan: "完成X,为年度任务A的B倍,占总任务C的D%" (X against A, then X against C)."""
+        prior = [r for r in members if r["kind"] == "actual" and r["start"] < rt["start"]
+                 and not closes_before(simple, r["end"], rt["start"])]
+        a = prior[-1] if prior else None
+        if a is None or a["_i"] not in paired:
+            return None
+        plan_between = any(p["kind"] == "plan" and p["_i"] not in used and _same_unit(p, a)
+                           and paired[a["_i"]] <= p["start"] < rt["start"] for p in members)
+        return a if plan_between else None
+
+    rows, paired = [], {}   # paired: actual → end of the rate it was paired with
+    rates = [r for r in members if r["kind"] == "rate" and r["unit"] in _RATE_PER and _completion_rate(r, before_text(r))
+             and not _is_target(simple, r, before_text(r))]
+    # "完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%": the n rates go to the last n actuals.
+    respectively = [r for r in rates if "分别" in before_text(r)]
+    if respectively:
+        follow = [r for r in rates if r["start"] >= respectively[0]["start"]]
+        for a, rt in zip(actuals_before(respectively[0]["start"])[-len(follow):], follow):
+            rows.append(_row(report_id, a, None, rt, "rate stated"))
+            used.update({a["_i"], rt["_i"]})
+    for rt in rates:
+        if rt["_i"] in used:
+            continue
+        acts = actuals_before(rt["start"])
+        if rt.get("rate_of") is not None:   # relations.py named the quantity: it and what came before
+            acts = [a for a in acts if a["metric_id"] <= rt["rate_of"]] or acts
+        actual = acts[-1] if acts else None
+        # "完成5000亩,其中人工造林3000亩,封山育林2000亩,占年度任务的125%": the rate is the total's.
+        q = max(simple.rfind(w, acts[0]["end"] if acts else 0, rt["start"]) for w in _BREAKDOWN)
+        totals = [a for a in acts if a["end"] <= q]
+        if q >= 0 and totals and len(totals) < len(acts):
+            actual, acts = totals[-1], totals
+        # The plan: after the actual ("完成X,占计划Y的Z%") or before it ("下达任务Y,已完成X,完成率Z%"),
+        # never before an earlier actual.
+        floor = acts[-2]["start"] if len(acts) > 1 else -1
+        if actual is None and (actual := again(rt)) is not None:
+            floor = paired[actual["_i"]]
+        plans = [r for r in members if r["kind"] == "plan" and floor < r["start"] < rt["start"] and
+                 r["_i"] not in used and (actual is None or _same_unit(r, actual))]
+        after = [r for r in plans if actual is None or r["start"] > actual["start"]]
+        plan = (after or plans or [None])[-1]
+        if actual is None and plan is None:
+            rows.append(_row(report_id, None, None, rt, "rate stated", "rate stated without its numbers"))
+        else:
+            basis = "same sentence" if actual is not None and plan is not None else "rate stated"
+            rows.append(_row(report_id, actual, plan, rt, basis))
+            if actual is not None and plan is not None:
+                paired[actual["_i"]] = rt["end"]
+        used.update(x["_i"] for x in (actual, plan, rt) if x is not None)
+    # No rate: an actual and a plan of the same unit ("下达任务16.4万亩,…已完成9万亩"): the first
+    # actual after the plan, else the nearest before it ("总投资1500万元,计划投资800万元,已完成640万元").
+    acts = [r for r in members if r["kind"] == "actual" and r["_i"] not in used]
+    for p in (r for r in members if r["kind"] == "plan" and r["_i"] not in used):
+        fits = [a for a in acts if a["_i"] not in used and _same_unit(a, p) and _same_level(a, p)]
+        a = next((a for a in fits if a["start"] > p["start"]), fits[-1] if fits else None)
+        if a is not None:
+            rows.append(_row(report_id, a, p, None, "same sentence"))
+            used.update({a["_i"], p["_i"]})
+    return rows
+
+
+def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_id: str,
+                   simple: str | None = None) -> list[dict]:
+    """Completion rows (schema 'completion') for one report's metrics, given as the metrics
+    table or its rows (offsets into ``text``). ``simple``: a simplified copy of ``text`` with
+    the same offsets, when the caller has one."""
+    if metrics is None or len(metrics) == 0:
+        return []
+    simple = simple if simple is not None and len(simple) == len(text) else to_simplified(text)
+    ends = [m.end() for m in _GROUP_END.finditer(simple)]
+    recs = schema.records(metrics) if isinstance(metrics, pd.DataFrame) else [dict(r) for r in metrics]
+    groups: dict[int, list[dict]] = {}
+    for i, r in enumerate(recs):
+        r["_i"] = i
+        groups.setdefault(bisect_right(ends, r["start"]), []).append(r)
+
+    rows, used = [], set()
+    for members in groups.values():
+        rows += _pair_group(members, simple, report_id, used)
+
+    # A plan stated elsewhere in the report (e.g. the 下一步 section): confirms a derived plan, or
+    # is named in the note (a rate lost, or a plan that disagrees); the nearest in value.
+    plans = [r for r in recs if r["kind"] == "plan" and r["_i"] not in used and _key(r)]
+    for row in rows:
+        derived, stated = row["_derived"], row["stated_rate"]
+        if row["actual"] is None or not (derived or (row["plan_start"] is None and row["rate"] is None)):
+            continue
+        found = [p for p in plans if _key(p) == (row["indicator_id"], row["unit"]) and _num(p["value"])]
+        if not found:
+            continue
+        match = min(found, key=lambda p: abs(_num(p["value"]) - (row["plan"] or 0)))
+        pv = _num(match["value"])
+        where = f"plan stated elsewhere in the report: {pv:g} at {match['start']}–{match['end']}"
+        if not derived:
+            row["note"] = _join(row["note"], f"rate lost; {where} (not used: it may cover another period)")
+        elif abs(row["actual"] / pv - stated) <= row["_tolerance"]:
+            row.update(plan=pv, rate=row["actual"] / pv, plan_start=match["start"], plan_end=match["end"],
+                       plan_report_id=report_id, consistent=True,
+                       note=f"derived plan {row['plan']:g} agrees with the {where}")
+            used.add(match["_i"])
+            plans.remove(match)
+        else:
+            row["note"] = _join(row["note"], f"derived plan {row['plan']:g} differs from the {where}: "
+                                             f"check which period each covers")
+
+    for row in rows:
+        row.pop("_derived", None)
+        row.pop("_tolerance", None)
+    return rows
+
+
+TABLE_ROW = "table row"   # basis of a pair read from one row of a statistics table
+
+
+def basis_label(basis: str) -> str:
+    """Chinese label of a pairing basis for deliverables (表格同行 for a table row)."""
+    return {TABLE_ROW: lexicon.toml("tables.toml")["completion"]["basis_label"]}.get(basis, basis)
+
+
+def pair_table_rows(metrics: list[dict], report_id: str) -> list[dict]:
+    """Completion rows from statistics tables: in one table row, each actual column paired with
+    the nearest plan column of the same unit before it (else after it), and the rate column
+    after the actual checked against them (basis "table row")."""
+    rows_by: dict[tuple, list[dict]] = {}
+    for r in metrics:
+        if r.get("table_id") is not None:
+            rows_by.setdefault((r["table_id"], r["table_row"]), []).append(r)
+    out = []
+    for cells in rows_by.values():
+        cells = sorted(cells, key=lambda r: r["table_col"])
+        plans = [r for r in cells if r["kind"] == "plan"]
+        rates = [r for r in cells if r["kind"] == "rate" and r["unit"] in _RATE_PER]
+        used = set()
+        for a in (r for r in cells if r["kind"] == "actual"):
+            fits = [p for p in plans if p["unit"] == a["unit"] and id(p) not in used]
+            before = [p for p in fits if p["table_col"] < a["table_col"]]
+            plan = before[-1] if before else (fits[0] if fits else None)
+            nxt = [x for x in cells if x["table_col"] > a["table_col"] and x["kind"] == "actual"]
+            stop = nxt[0]["table_col"] if nxt else float("inf")
+            rate = next((x for x in rates if a["table_col"] < x["table_col"] < stop and id(x) not in used), None)
+            if plan is None and rate is None:
+                continue
+            used.update(id(x) for x in (plan, rate) if x is not None)
+            row = _row(report_id, a, plan, rate, TABLE_ROW)
+            row.pop("_derived")
+            row.pop("_tolerance")
+            out.append(row)
+    return out

@@ -1,0 +1,1 @@
+"""Numbers, units and the metrics table: quantity mentions in the text."""

@@ -1,0 +1,63 @@
+"""Units and scale words (万, 亿) from ``lexicon/units.csv`` and ``lexicon/scales.csv``.
+
+``match_unit(text, pos)`` finds the longest unit written at ``pos``; every unit maps to a
+base unit and family, and areas to 亩 so that areas written in 公顷 or 平方米 compare.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from forestry_analysis import lexicon
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    surface: str
+    base_unit: str
+    to_base: float
+    family: str
+    to_mu: float | None
+    strong: bool
+
+
+@lru_cache(maxsize=1)
+def units() -> dict[str, Unit]:
+    """Surface → Unit."""
+    out = {}
+    for r in lexicon.table("units.csv"):
+        out[r["surface"]] = Unit(r["surface"], r["base_unit"], float(r["to_base"]), r["family"],
+                                 float(r["to_mu"]) if r["to_mu"] else None, r["strong"] == "1")
+    return out
+
+
+@lru_cache(maxsize=1)
+def scales() -> dict[str, float]:
+    """Scale word → factor (万 → 1e4)."""
+    return {r["surface"]: float(r["factor"]) for r in lexicon.table("scales.csv")}
+
+
+def _alternation(surfaces) -> re.Pattern:
+    """Longest surface first; a surface ending in an ASCII letter or digit (hm2, m²) must not
+    run on into more letters or digits, and a shorter one is tried instead."""
+    def one(s):
+        return re.escape(s) + ("(?![A-Za-z0-9])" if s[-1].isascii() and s[-1].isalnum() else "")
+    return re.compile("|".join(one(s) for s in sorted(surfaces, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    return _alternation(units()), _alternation(scales())
+
+
+def match_unit(text: str, pos: int) -> Unit | None:
+    """The longest unit written at ``text[pos:]``, or None."""
+    m = _patterns()[0].match(text, pos)
+    return units()[m.group()] if m else None
+
+
+def match_scale(text: str, pos: int) -> tuple[str, float] | None:
+    """The longest scale word (万, 亿, 千万 …) at ``text[pos:]`` that a unit could follow."""
+    m = _patterns()[1].match(text, pos)
+    return (m.group(), scales()[m.group()]) if m else None

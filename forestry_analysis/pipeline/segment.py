@@ -1,0 +1,100 @@
+"""Chinese word segmentation with jieba, using the package's forestry user dictionary.
+
+The tokenizer is private (not jieba's global ``jieba.dt``), so loading our dictionary never
+changes how the caller's own jieba code segments, and it is built lazily, on first use, and
+once. jieba's "Building prefix dict …" chatter is silenced: nothing is written to stderr.
+
+Numbers are never taken from segmentation (see ``numbers.py``); this is for keywords, term
+frequencies and other exploration.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import warnings
+from functools import lru_cache
+
+from forestry_analysis import lexicon
+
+USERDICT = "userdict.txt"
+STOPWORDS = "stopwords.txt"
+
+_lock = threading.Lock()
+_state: dict = {}
+
+
+def _jieba():
+    """Import jieba quietly (its pkg_resources import may warn on new setuptools) and lower
+    its logger to WARNING so initialisation prints nothing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+    if jieba.default_logger.getEffectiveLevel() < logging.WARNING:
+        jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def tokenizer():
+    """The package's private ``jieba.Tokenizer`` with ``lexicon/userdict.txt`` loaded."""
+    tok = _state.get("tok")
+    if tok is None:
+        with _lock:
+            tok = _state.get("tok")
+            if tok is None:
+                jieba = _jieba()
+                tok = jieba.Tokenizer()
+                tok.load_userdict(lexicon.path(USERDICT))  # initialises the prefix dict
+                _state["tok"] = tok
+    return tok
+
+
+def pos_tokenizer():
+    """A ``jieba.posseg.POSTokenizer`` over the private tokenizer (for TextRank / POS filters)."""
+    pos = _state.get("pos")
+    if pos is None:
+        tok = tokenizer()
+        with _lock:
+            pos = _state.get("pos")
+            if pos is None:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    import jieba.posseg
+                pos = jieba.posseg.POSTokenizer(tok)
+                _state["pos"] = pos
+    return pos
+
+
+def cut(text: str) -> list[str]:
+    """Words of ``text`` (dictionary only, no HMM guessing of unknown words)."""
+    return tokenizer().lcut(text or "", HMM=False)
+
+
+def cut_pos(text: str) -> list[tuple[str, str]]:
+    """``(word, part-of-speech flag)`` pairs, segmented like ``cut``."""
+    return [(p.word, p.flag) for p in pos_tokenizer().lcut(text or "", HMM=False)]
+
+
+@lru_cache(maxsize=1)
+def userdict_words() -> tuple[str, ...]:
+    """Words of the user dictionary, in file order."""
+    with open(lexicon.path(USERDICT), encoding="utf-8") as f:
+        return tuple(line.split()[0] for line in f if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words and report boilerplate (``lexicon/stopwords.txt``) to leave out of counts."""
+    with open(lexicon.path(STOPWORDS), encoding="utf-8") as f:
+        return frozenset(w for line in f
+                         if (w := line.split("#", 1)[0].strip()))
+
+
+def is_content_word(word: str) -> bool:
+    """True for a word worth counting: two or more characters, not punctuation, digits only
+    or a stop word."""
+    w = word.strip()
+    return len(w) >= 2 and w not in stopwords() and any(c.isalpha() for c in w)
+
+
+__all__ = ["tokenizer", "pos_tokenizer", "cut", "cut_pos", "stopwords", "userdict_words",
+           "is_content_word"]

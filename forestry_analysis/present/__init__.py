@@ -1,0 +1,1 @@
+"""What analysts see: charts, the briefing pack, highlighted text, exploration helpers."""
