@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from forestry_analysis import corpus as corpus_mod
+from forestry_analysis.corpus import entries
 from forestry_analysis.corpus import read_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ def _cache_in_tmp(tmp_path, monkeypatch):
 @pytest.fixture
 def hostile(monkeypatch):
     """Reading a file named slow*.txt hangs; reading boom*.txt kills the process (SIGKILL)."""
-    real = corpus_mod.read_report
+    real = entries.read_report
 
     def read(path=None, *a, **kw):
         name = Path(path).name if path is not None else ""
@@ -41,7 +41,7 @@ def hostile(monkeypatch):
         if name.startswith("boom"):
             os.kill(os.getpid(), signal.SIGKILL)
         return real(path, *a, **kw)
-    monkeypatch.setattr(corpus_mod, "read_report", read)
+    monkeypatch.setattr(entries, "read_report", read)
 
 
 def make_folder(folder: Path, bad: tuple[str, ...]) -> Path:

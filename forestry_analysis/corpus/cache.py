@@ -154,6 +154,15 @@ def read_table(path: Path) -> pa.Table | None:
         raise Corrupt(f"{path}: {exc}") from exc
 
 
+def cached_text(cache_dir, key: str) -> str | None:
+    """The text stored with a cache entry (``Corpus.texts`` reads it on demand)."""
+    try:
+        t = read_table(entry_path(Path(cache_dir), key))
+        return None if t is None else t.column("text")[0].as_py()
+    except (Corrupt, KeyError):
+        return None
+
+
 def discard(path: Path) -> None:
     """Remove a corrupt file or folder (ignored on a read-only cache)."""
     try:

@@ -45,7 +45,7 @@ def _later_reports(meta: pd.DataFrame) -> dict[str, list[str]]:
     """For each report whose org and period are known, the later reports of its org covering
     the year it plans for (its own year, or the next one after a year-end summary), nearest
     first: the rule of ``corpus.pair_across_reports``. Keys are in org, then time order."""
-    from forestry_analysis.corpus import _period_end
+    from forestry_analysis.corpus.pairing import _period_end
     by_org: dict[str, list[tuple]] = {}
     cols = ("report_id", "org", "year", "period", "report_kind")
     for rid, org, year, period, kind in zip(*(meta[c].astype(object).tolist() for c in cols)):
