@@ -489,7 +489,7 @@ def _is_target(row, report_kind) -> bool:
     raw, sentence = _text(row.raw), _text(getattr(row, "sentence", None))
     if str(row.kind) == "plan":
         return True
-    if report_kind == "plan" and not any(w in sentence for w in _strong_actual()):
+    if _text(report_kind) == "plan" and not any(w in sentence for w in _strong_actual()):
         return True
     at = sentence.find(raw) if raw else -1
     head = (sentence[max(0, at - lex["target_window"]):at] if at >= 0 else "") + raw
@@ -545,14 +545,25 @@ def _cell(rows: list, spec: dict, targets: list) -> dict:
                 n_missing=len(measured) - len(known), missing=bool(measured) and not known)
 
 
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Nullable dtypes for a chart's companion table."""
+    kinds = {"value": "Float64", "target": "Float64", "base": "Float64", "rate": "Float64",
+             "stated_rate": "Float64", "n_rows": "Int64", "n_missing": "Int64", "approx": "boolean",
+             "missing": "boolean"}
+    return df.astype({c: t for c, t in kinds.items() if c in df} |
+                     {c: schema.STR for c in df if c not in kinds})
+
+
 def _value_text(value, unit: str, approx: bool = False) -> str:
     if unit in ("%", "‰"):
-        return f"{value:.2f}".rstrip("0").rstrip(".") + unit
+        return f"{value:.{3 if value < 1 else 2}f}".rstrip("0").rstrip(".") + unit
     return fmt_number(value, approx) + unit
 
 
-def _target_text(target, unit: str, lower_is_better: bool) -> str:
-    return ("目标≤" if lower_is_better else "目标≥") + _value_text(target, unit)
+def _target_text(target, unit: str, lower_is_better: bool, value=None) -> str:
+    """'目标≤1‰', and '（未达目标）' when ``value`` misses it."""
+    missed = value is not None and (value > target if lower_is_better else value < target)
+    return ("目标≤" if lower_is_better else "目标≥") + _value_text(target, unit) + ("（未达目标）" if missed else "")
 
 
 # ---------------------------------------------------------------- fire prevention
@@ -581,14 +592,21 @@ def fire_prevention_data(metrics: pd.DataFrame, meta: pd.DataFrame | None = None
     all_ids = {i for _, specs in panels for s in specs for i in s["ids"]}
     df = mt[(mt["category"].astype(object) == "fire_prevention") | mt["indicator_id"].isin(list(all_ids))]
     cells: dict = {}
+    last_rate: dict = {}
     for row in df.itertuples(index=False):
         rid = str(row.report_id)
         kind = m.at[rid, "report_kind"] if rid in m.index else None
         for panel, specs in panels:
             spec = _spec_of(specs, row.indicator_id, row.indicator)
+            target = _is_target(row, kind)
+            place = (rid, getattr(row, "sentence_id", None))
+            if spec is None and target and str(row.kind) == "rate" and _known(place[1]):
+                # 受害率0.087‰，控制在1‰以内: the target of the rate before it
+                spec = next((s for s in specs if s is last_rate.get(place)), None)
             if spec is None:
                 continue
-            target = _is_target(row, kind)
+            if str(row.kind) == "rate" and _known(place[1]):
+                last_rate[place] = spec
             if target and panel == FIRE_ACTIVITY:
                 break
             cell = cells.setdefault((rid, panel, spec["key"]), (spec, [], []))
@@ -613,11 +631,11 @@ def fire_prevention_data(metrics: pd.DataFrame, meta: pd.DataFrame | None = None
                     text += f"（另{c['n_missing']}项{MISSING}）"
                 if c["target"] is not None:
                     text = "，".join(t for t in (text, _target_text(c["target"], spec["unit"],
-                                                                   spec.get("lower_is_better", False))) if t)
+                                                                   spec.get("lower_is_better", False), c["value"])) if t)
                 out.append(dict(report_id=rid, report=names[rid], panel=panel, indicator=spec["key"],
                                 label=spec["label"], group=spec.get("group", spec["label"]), unit=spec["unit"],
                                 text=text, **c))
-    data = pd.DataFrame(out, columns=FIRE_COLUMNS)
+    data = _typed(pd.DataFrame(out, columns=FIRE_COLUMNS))
     data.attrs["total_reports"] = total
     return data
 
@@ -641,7 +659,7 @@ def _bar_cell(ax, y: float, value, text: str, color: str, missing: bool, target=
     if value is not None:
         ax.barh(y, value, height=height, color=color, gid="value")
     if target is not None:
-        ax.plot([target] * 2, [y - 0.38, y + 0.38], color="0.1", linewidth=2.2, gid="target",
+        ax.plot([target] * 2, [y - height * 0.8, y + height * 0.8], color="0.1", linewidth=2.2, gid="target",
                 solid_capstyle="butt", zorder=4)
     right = max(v for v in (value, target, 0.0) if v is not None)
     ax.annotate(text, xy=(right, y), xytext=(4, 0), textcoords="offset points", ha="left", va="center",
@@ -675,7 +693,9 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
     widths = [part["indicator"].nunique() for _, part in parts]
     subs = fig.subfigures(1, len(parts), width_ratios=widths, wspace=0.04) if len(parts) > 1 else [fig]
     colors = {FIRE_ACTIVITY: CATEGORY_COLORS["fire_prevention"], FIRE_OUTCOME: "#b03a2e"}
-    for sub, (panel, part) in zip(subs, parts):
+    height = 0.38 if len(ids) <= 3 else 0.55
+    at = {rid: i for i, rid in enumerate(ids)}
+    for n, (sub, (panel, part)) in enumerate(zip(subs, parts)):
         if len(parts) > 1:
             sub.suptitle(panel, fontsize=12, color=colors[panel])
         columns = list(dict.fromkeys(part["indicator"]))
@@ -684,18 +704,18 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
             col = part[part["indicator"] == key]
             first = col.iloc[0]
             ax.set_title(f"{first['label']}\n({first['unit']})", fontsize=10.5)
-            at = {rid: i for i, rid in enumerate(ids)}
             for row in col.itertuples(index=False):
                 _bar_cell(ax, at[row.report_id], row.value if _known(row.value) else None, row.text,
                           colors[panel], bool(row.missing), row.target if _known(row.target) else None,
-                          height=0.45)
+                          height=height)
             for rid in ids:
                 if rid not in set(col["report_id"]):
                     ax.text(0.04, at[rid], "—", transform=blended_transform_factory(ax.transAxes, ax.transData),
                             ha="left", va="center", color="0.6", fontsize=10, gid="absent")
             hi = max([v for v in list(col["value"]) + list(col["target"]) if _known(v)], default=1.0)
             ax.set_xlim(0, hi * 2.2 if hi > 0 else 1.0)
-        axes[0].set_yticks(range(len(ids)), [names[r] for r in ids])
+        # report names once, at the left; the rows of every panel line up with them
+        axes[0].set_yticks(range(len(ids)), [names[r] for r in ids] if n == 0 else [""] * len(ids))
         axes[0].set_ylim(len(ids) - 0.5, -0.5)
     return fig
 
@@ -756,14 +776,21 @@ def pest_control_data(metrics: pd.DataFrame, completion: pd.DataFrame | None = N
     df = mt[(mt["category"].astype(object) == "pest_control") | mt["indicator_id"].isin(list(rate_ids))]
     coverage, rates = {}, {}
     bases: dict = {}
+    last_rate: dict = {}
     for row in df.itertuples(index=False):
         rid = str(row.report_id)
         rkind = m.at[rid, "report_kind"] if rid in m.index else None
-        spec = _spec_of(lex["rate"], row.indicator_id, row.indicator) if str(row.kind) == "rate" \
-            or _text(row.unit) in ("%", "‰") else None
+        is_rate = str(row.kind) == "rate" or _text(row.unit) in ("%", "‰")
+        spec = _spec_of(lex["rate"], row.indicator_id, row.indicator) if is_rate else None
+        place = (rid, getattr(row, "sentence_id", None))
+        target = is_rate and _is_target(row, rkind)
+        if spec is None and target and _known(place[1]):
+            spec = last_rate.get(place)          # 成灾率0.5‰，控制在3‰以内
         if spec is not None:
+            if _known(place[1]):
+                last_rate[place] = spec
             cell = rates.setdefault((rid, spec["key"]), (spec, [], []))
-            cell[2 if _is_target(row, rkind) else 1].append(row)
+            cell[2 if target else 1].append(row)
             continue
         area = _known(row.area_mu) or (_text(row.unit) in AREA_TO_MU)
         if not area or str(row.kind) == "rate":
@@ -808,7 +835,7 @@ def pest_control_data(metrics: pd.DataFrame, completion: pd.DataFrame | None = N
         if srate is not None and (rate is None or abs(srate - rate) > 0.005):
             text += f"（报告称{fmt_rate(srate)}）"
         out.append(dict(report_id=rid, report=names[rid], section=COVERAGE, kind=kind, pest=pest,
-                        indicator=indicator, label=indicator if pest == lex["all_pests"] else f"{pest} · {indicator}", unit="亩", value=c["value"], base=base,
+                        indicator=indicator, label=indicator if pest == lex["all_pests"] or pest in indicator else f"{pest} · {indicator}", unit="亩", value=c["value"], base=base,
                         rate=rate, stated_rate=srate, target=None, approx=c["approx"], n_missing=c["n_missing"],
                         missing=c["missing"], text=text))
     out.sort(key=lambda r: (r["kind"] == PLANNED, ids.index(r["report_id"]), r["missing"],
@@ -826,13 +853,13 @@ def pest_control_data(metrics: pd.DataFrame, completion: pd.DataFrame | None = N
             low = spec.get("lower_is_better", False)
             text = MISSING if c["missing"] else "" if c["value"] is None else _value_text(c["value"], spec["unit"])
             if c["target"] is not None:
-                text = "，".join(t for t in (text, _target_text(c["target"], spec["unit"], low)) if t)
+                text = "，".join(t for t in (text, _target_text(c["target"], spec["unit"], low, c["value"])) if t)
             kept.append(dict(report_id=rid, report=names[rid], section=RATES,
                              kind=DONE if c["value"] is not None or c["missing"] else PLANNED,
                              pest=lex["all_pests"], indicator=spec["key"], label=spec["label"], unit=spec["unit"],
                              value=c["value"], base=None, rate=None, stated_rate=None, target=c["target"],
                              approx=False, n_missing=c["n_missing"], missing=c["missing"], text=text))
-    data = pd.DataFrame(kept, columns=PEST_COLUMNS)
+    data = _typed(pd.DataFrame(kept, columns=PEST_COLUMNS))
     data.attrs["total_rows"] = total_rows
     data.attrs["total_reports"] = len(reports)
     return data
