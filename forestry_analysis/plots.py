@@ -120,7 +120,8 @@ def _report_ids(m: pd.DataFrame, *frames) -> list[str]:
     return [r for r in m.index if r in present]
 
 
-def _file_name(m: pd.DataFrame, rid: str) -> str:
+def file_name(m: pd.DataFrame, rid: str) -> str:
+    """The report's file name (no folders), else its report_id."""
     path = m.at[rid, "path"] if rid in m.index and "path" in m else None
     return Path(str(path)).name if _known(path) else rid
 
@@ -136,7 +137,7 @@ def report_labels(m: pd.DataFrame, ids) -> dict[str, str]:
     for rid in ids:
         row = m.loc[rid]
         name = next((str(row[c]) for c in ("region", "org") if _known(row[c])), "") or \
-            (_cut(str(row["title"]), 24) if _known(row["title"]) else _file_name(m, rid))
+            (_cut(str(row["title"]), 24) if _known(row["title"]) else file_name(m, rid))
         when = period_label(row["year"], row["period"])
         if _known(row["year"]) and f"{int(row['year'])}年" in name:
             when = zh.period(row["period"]) if str(row["period"]) != "annual" else ""
@@ -144,7 +145,7 @@ def report_labels(m: pd.DataFrame, ids) -> dict[str, str]:
     seen: dict[str, int] = {}
     for v in out.values():
         seen[v] = seen.get(v, 0) + 1
-    return {rid: (f"{v}（{_file_name(m, rid)}）" if seen[v] > 1 else v) for rid, v in out.items()}
+    return {rid: (f"{v}（{file_name(m, rid)}）" if seen[v] > 1 else v) for rid, v in out.items()}
 
 
 def scope_label(m: pd.DataFrame, ids) -> str:
@@ -172,7 +173,7 @@ def source_line(m: pd.DataFrame, ids, limit: int = 6) -> str:
     title when the file is unknown)."""
     if not len(ids):
         return "来源：无报告"
-    names = [_file_name(m, r) if _known(m.at[r, "path"]) or not _known(m.at[r, "title"])
+    names = [file_name(m, r) if _known(m.at[r, "path"]) or not _known(m.at[r, "title"])
              else f"《{m.at[r, 'title']}》" for r in ids]
     text = "、".join(names[:limit])
     if len(names) > limit:
@@ -1008,7 +1009,8 @@ def save(fig: Figure, out_dir, name: str) -> tuple[Path, Path]:
     return png, svg
 
 
-__all__ = ["completion_rates", "fire_prevention", "pest_control", "save", "period_label",
+__all__ = ["completion_rates", "completion_rates_data", "fire_prevention", "fire_prevention_data", "pest_control",
+           "pest_control_data", "save", "file_name", "period_label",
            "scope_label", "source_line", "report_labels", "axis_label", "fmt_number", "fmt_tick", "fmt_rate",
            "MISSING", "INCONSISTENT", "NO_DATA", "DPI"]
 
