@@ -74,8 +74,15 @@ summary
 
 # %% [markdown]
 # ## 图 · Chart
-# 每个指标一行；黑线 = 计划 (100%)，红色虚线 = 时间过半（半年报告）；阴影 = 数据缺失；
-# 红框 = 报告完成率与数字不符。
+# 每份报告、每个指标一行，按报告分组、组内按完成率排序；绿色 = 达到计划，橙色 = 未达到；
+# 黑线 = 计划 (100%)，红色虚线 = 时间进度（上半年 50%，前三季度 75%）；虚线空心框 = 只有
+# 报告所述的完成率；红框 = 报告完成率与数字不符；数据缺失 = 短标签，不画柱。
+# `completion_rates_data` 返回图中画出的表（参数相同）。
+
+# %%
+# NBVAL_CHECK_OUTPUT
+drawn = fa.plots.completion_rates_data(c.completion, c.meta)
+drawn[["report", "label", "shown", "source", "status"]].assign(shown=lambda d: (d["shown"] * 100).round(1))
 
 # %%
 fig = fa.plots.completion_rates(c.completion, c.meta)

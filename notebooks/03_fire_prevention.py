@@ -16,9 +16,11 @@
 # %% [markdown]
 # # 03 森林防火 · Fire prevention
 #
-# 各报告中的森林防火工作量：检查、隐患排查、宣传、防火卡点、隔离带……
-# Fire-prevention activity reported in a folder of reports (or one report): one bar per
-# indicator, one panel per unit, one colour per report. Lost numbers are drawn as 数据缺失.
+# 各报告中的森林防火工作：宣传、检查、隐患排查整改、防火卡点、隔离带、清理可燃物，以及火灾
+# 起数、受害面积、受害率（与控制目标比较）。
+# Fire prevention in a folder of reports (or one report): the canonical activities of
+# `lexicon/charts.toml`, each in its own unit (never added together), and the outcomes apart.
+# Lost numbers are drawn as 数据缺失.
 
 # %%
 # %matplotlib inline
@@ -53,16 +55,19 @@ fire[["report_id", "raw", "value", "unit", "approx", "missing", "kind", "indicat
     columns=schema.labels("metrics"))
 
 # %% [markdown]
-# 每份报告按单位汇总（只加总已知数字，缺失另计）· Totals per report and unit:
+# ## 图中的表 · The table the chart draws
+# 每份报告、每项规范指标一行，`value` 为该指标单位下已知数字之和（重复提及、其中的分项只计
+# 一次；比率不相加）；单位不同的提及不画入。`fire_prevention_data` 与图的参数相同。
 
 # %%
 # NBVAL_CHECK_OUTPUT
-(fire.assign(lost=fire["missing"].astype(bool))
- .groupby(["report_id", "unit"], observed=True)
- .agg(mentions=("raw", "size"), total=("value", "sum"), lost=("lost", "sum")))
+drawn = fa.plots.fire_prevention_data(c.metrics, c.meta)
+drawn[["report", "panel", "label", "unit", "value", "target", "missing", "text"]]
 
 # %% [markdown]
 # ## 图 · Chart
+# 左：工作开展，每栏一项活动、各用自己的单位和刻度；右：火灾情况（黑色竖线 = 控制目标）。
+# “—”为报告未提及。
 
 # %%
 fig = fa.plots.fire_prevention(c.metrics, c.meta)

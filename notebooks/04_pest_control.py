@@ -16,10 +16,10 @@
 # %% [markdown]
 # # 04 林业有害生物防治 · Pest control
 #
-# 松材线虫病等林业有害生物的防治面积（亩）与计划或调查面积的比较，以及诱捕器、飞机施药、
-# 除治队伍等数量。
-# Pest control across a folder of reports (or one report): treated area in 亩 against plan or
-# surveyed area, and counts (traps, aerial sorties, teams, trees). Lost numbers are 数据缺失.
+# 松材线虫病等林业有害生物：防治面积与发生面积（防治率），无公害防治率、监测覆盖率、
+# 测报准确率、成灾率与目标的比较。
+# Pest control across a folder of reports (or one report): treated area against occurring
+# area per pest (coverage), and the rates against their targets. Lost numbers are 数据缺失.
 
 # %%
 # %matplotlib inline
@@ -54,17 +54,28 @@ area[["report_id", "raw", "area_mu", "approx", "missing", "kind", "indicator"]].
     columns=schema.labels("metrics"))
 
 # %% [markdown]
-# ## 数量与比率 · Counts and rates
+# ## 覆盖率 · Coverage
+# 报告写明的覆盖率（防治率、监测覆盖率 …）及其防治量与发生量。
 
 # %%
 # NBVAL_CHECK_OUTPUT
-other = pest.drop(index=area.index)
-other[["report_id", "raw", "value", "unit", "approx", "missing", "kind", "indicator"]].rename(
-    columns=schema.labels("metrics"))
+c.coverage[["report_id", "indicator", "treated", "base", "unit", "rate", "stated_rate"]].rename(
+    columns=schema.labels("coverage"))
+
+# %% [markdown]
+# ## 图中的表 · The table the chart draws
+# 防治覆盖：每份报告、每种有害生物、每项防治面积一行，`base` 为同一有害生物的发生面积，
+# `rate` = 防治面积 ÷ 发生面积；没有发生面积时写“未给出发生面积”。比率与目标：`value` 为实际，
+# `target` 为目标。计划（`kind` 计划）与完成分开画。`pest_control_data` 与图的参数相同。
+
+# %%
+# NBVAL_CHECK_OUTPUT
+drawn = fa.plots.pest_control_data(c.metrics, c.completion, c.meta)
+drawn[["report", "section", "kind", "label", "unit", "value", "base", "rate", "target", "text"]]
 
 # %% [markdown]
 # ## 图 · Chart
-# 上：面积（灰色 = 计划面积，浅蓝 = 调查/监测面积）；下：数量（数量级相差大时用对数刻度）。
+# 左：防治面积（深色）叠在发生面积（浅色）上；右：各比率，柱 = 实际，黑色竖线 = 目标。
 
 # %%
 fig = fa.plots.pest_control(c.metrics, c.completion, c.meta)

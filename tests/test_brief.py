@@ -126,7 +126,8 @@ def test_workbook_sheets_headers_frozen_widths(written):
     for name in brief.TABLES:
         ws = wb[brief.SHEETS[name]]
         header = [c.value for c in ws[1]]
-        assert header == [schema.labels(name)[c] for c in schema.columns(name)]
+        assert header == [schema.labels(name)[c] for c in schema.columns(name) if c not in brief.HIDDEN_COLUMNS]
+        assert "指标编号" not in header      # an English catalogue code
         assert ws.freeze_panes == "A2"
         widths = [ws.column_dimensions[get_column_letter(i + 1)].width for i in range(len(header))]
         assert all(brief.MIN_WIDTH <= w <= brief.MAX_WIDTH for w in widths)

@@ -49,7 +49,7 @@ def assert_offsets(report):
                 continue
             mention = report.text[int(row[f"{side}_start"]):int(row[f"{side}_end"])]
             assert mention == raw[int(row[f"{side}_start"])]
-            if pd.notna(value) and not (side == "plan" and "derived" in str(row["note"]) and
+            if pd.notna(value) and not (side == "plan" and "推算" in str(row["note"]) and
                                          pd.isna(row["plan_start"])):
                 assert re.search(r"\d", mention), (side, mention)
 
@@ -125,7 +125,7 @@ def test_respectively_gives_each_actual_its_own_rate(script):
     assert c.loc["voluntary_tree_planting", "actual"] == 2120000
     assert c.loc["voluntary_tree_planting", "rate"] == pytest.approx(1.06)
     assert c.loc["voluntary_tree_planting", "plan"] == pytest.approx(2120000 / 1.06)
-    assert (c["basis"] == "rate stated").all() and c["note"].str.contains("derived").all()
+    assert (c["basis"] == "rate stated").all() and c["note"].str.contains("计划数由完成数和报告完成率推算").all()
     rows = r.completion.to_dict("records")
     assert [(digits(r, x, "actual"), digits(r, x, "rate")) for x in rows] == [("1105", "110"), ("212", "106")]
     assert_offsets(r)
@@ -211,7 +211,7 @@ def test_seed_villages_derived_plan_checked_against_next_steps(seed):
     assert (row["actual"], row["plan"], row["unit"]) == (7, 10, "个")
     assert row["rate"] == pytest.approx(0.7) and row["stated_rate"] == pytest.approx(0.7)
     assert row["consistent"] and row["basis"] == "rate stated"
-    assert "agrees with the plan stated elsewhere" in row["note"]
+    assert row["note"].startswith("推算计划数10与报告另处载明计划数10（第") and row["note"].endswith("一致")
     # the plan is the 10个 of the 下一步 section, not a number next to the actual
     assert row["plan_start"] > seed.text.index("下一步工作")
     assert seed.text[row["plan_start"]:row["plan_end"]] in ("10个", "10個")
@@ -226,7 +226,7 @@ def test_a_plan_elsewhere_that_disagrees_is_named_not_used(script):
     row = only_row(r)
     assert (row["actual"], row["plan"]) == (7, 10) and row["rate"] == pytest.approx(0.7)
     assert pd.isna(row["consistent"]) and pd.isna(row["plan_start"])
-    assert "differs from the plan stated elsewhere in the report: 2" in row["note"]
+    assert "推算计划数10与报告另处载明计划数2（第" in row["note"] and "不一致，请核对各自所属期间" in row["note"]
     assert_offsets(r)
 
 
@@ -236,7 +236,7 @@ def test_a_lost_rate_stays_lost_whatever_plan_is_stated_elsewhere(script):
     row = only_row(r)
     assert row["actual"] == 50000 and pd.isna(row["plan"]) and pd.isna(row["rate"])
     assert pd.isna(row["stated_rate"]) and row["basis"] == "rate stated"
-    assert "rate lost; plan stated elsewhere in the report: 100000" in row["note"]
+    assert row["note"].startswith("完成率缺失；报告另处载明计划数100,000（第") and "未采用" in row["note"]
     assert_offsets(r)
 
 

@@ -281,7 +281,8 @@ def test_lost_values_are_labelled_never_zero_bars(case):
     assert _missing_count(charts["completion_by_report"]) == comp_lost
     fire = metrics[metrics["category"] == "fire_prevention"]
     assert _missing_count(charts["fire"]) == int(fire["missing"].sum())
-    pest = metrics[(metrics["category"] == "pest_control") & (metrics["kind"] != "rate")]
+    # The pest chart draws areas (treated against occurring), not counts of trees or traps.
+    pest = metrics[(metrics["category"] == "pest_control") & (metrics["unit"] == "亩")]
     assert _missing_count(charts["pest"]) == int(pest["missing"].sum())
 
 
@@ -302,15 +303,13 @@ def test_completion_marks_mismatch_and_half_year():
     assert "70.0%" in _texts(h1)
 
 
-def test_titles_and_source_name_region_period_and_report():
+def test_titles_and_source_name_region_period_and_report_files():
     fig = plots.fire_prevention(metrics_frame([SEED]), meta_frame([SEED]))
     assert fig._suptitle.get_text() == "重庆市巴南区 2020年上半年 森林防火工作"
     source = " ".join(t.get_text() for t in fig.texts)
-    assert "来源" in source and "巴南区林业局2020年上半年工作总结" in source.replace("\n", "")
-    labels = _texts(fig)
-    assert "防火专项检查 (次)" in labels
-    xlabels = [ax.get_xlabel() for ax in fig.axes]
-    assert all("(" in x and ")" in x for x in xlabels)
+    assert "来源：seed_banan_2020h1.txt" in source and "data/" not in source
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "防火检查\n(次)" in titles and "防火卡点\n(个)" in titles
 
 
 def test_corpus_tables_carry_meta_columns_without_meta_frame():
@@ -321,11 +320,11 @@ def test_corpus_tables_carry_meta_columns_without_meta_frame():
     _render(fig)
     title = fig._suptitle.get_text()
     assert "重庆市巴南区" in title and "陕西省安康市" in title
-    legend = _legend_texts(fig)
-    assert any("2020年上半年" in t for t in legend) and any("2019年3月" in t for t in legend)
+    rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert rows == ["陕西省安康市 2019年3月", "重庆市巴南区 2020年上半年"]
 
 
-def test_pest_control_plan_and_coverage():
+def test_pest_control_plans_are_drawn_apart_from_actuals():
     extra = [
         _metric(F07, "普查面积60000亩", 60000, "亩", "松材线虫病普查面积", "pest_control",
                 indicator_id="pest_survey_area"),
@@ -333,18 +332,16 @@ def test_pest_control_plan_and_coverage():
                 kind="plan", indicator_id="pest_treated_area"),
     ]
     metrics = schema.frame("metrics", [r for r in METRIC_ROWS if r["report_id"] == F07] + extra)
+    data = plots.pest_control_data(metrics, meta=meta_frame([F07]))
+    cov = data[data["section"] == "防治覆盖"]
+    assert sorted(cov["value"]) == [2079, 44738, 48073, 50000]        # the survey area is no treatment
+    assert list(cov.loc[cov["kind"] == "计划", "value"]) == [50000]
     fig = plots.pest_control(metrics, meta=meta_frame([F07]))
     _render(fig)
-    texts = " ".join(_texts(fig))
-    assert "计划5万亩" not in texts and "计划50,000亩" in texts
-    assert "96.1%" in texts            # 48073 / 50000
-    assert texts.count("计划") == 1    # the other treated areas share the id but not the plan
-    assert "占调查面积" in texts
-    assert [ax.get_xlabel() for ax in fig.axes][0] == "面积 (亩)"
-    assert fig.axes[1].get_xscale() == "linear"       # 3,287 … 156,758: one linear axis
-    wide = plots.pest_control(metrics_frame([SEED, F07]), meta=meta_frame([SEED, F07]))
-    assert wide.axes[1].get_xscale() == "log"         # 16 驾次 … 156,758 只
-    assert "对数" in wide.axes[1].get_xlabel()
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert titles == ["完成情况", "计划任务"]
+    planned = [p.get_width() for p in fig.axes[1].patches if p.get_gid() == "value"]
+    assert planned == [50000]
 
 
 def test_empty_inputs_say_no_data():
@@ -385,7 +382,8 @@ def test_large_inputs_are_capped_and_say_so():
     fig = plots.fire_prevention(metrics, meta, max_reports=8)
     assert len(_bars(fig)) == 8
     assert any("共12份" in t.get_text() for t in fig.texts)
-    assert "2021年度" in " ".join(_legend_texts(fig)) and "2013年度" not in " ".join(_legend_texts(fig))
+    rows = " ".join(t.get_text() for t in fig.axes[0].get_yticklabels())
+    assert "2021年度" in rows and "2013年度" not in rows
     assert not _render(fig)
 
 

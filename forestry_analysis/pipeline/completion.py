@@ -73,7 +73,7 @@ def _row(report_id, actual, plan, rate, basis, note=""):
         consistent = abs(computed - stated) <= _tolerance(rate)
     base = next(x for x in (actual, plan, rate) if x is not None)
     if derived:
-        note = (note + "; " if note else "") + "plan derived from actual and stated rate"
+        note = _join(note, _note("derived"))
     side = actual if actual is not None else plan
 
     def span(x, end):
@@ -105,7 +105,17 @@ def _is_target(simple, rate, before) -> bool:
 
 
 def _join(note, more):
-    return f"{note}; {more}" if note else more
+    return f"{note}；{more}" if note else more
+
+
+def _note(key: str, **values) -> str:
+    """A completion note in Chinese (labels.toml [completion_note])."""
+    return lexicon.toml("labels.toml")["completion_note"][key].format(**values)
+
+
+def _readable(v: float) -> str:
+    """A plan value for a note: thousands separators, at most two decimals."""
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
 
 
 def _same_unit(a, b):
@@ -186,7 +196,7 @@ def _pair_group(members, simple, report_id, used):
         after = [r for r in plans if actual is None or r["start"] > actual["start"]]
         plan = (after or plans or [None])[-1]
         if actual is None and plan is None:
-            rows.append(_row(report_id, None, None, rt, "rate stated", "rate stated without its numbers"))
+            rows.append(_row(report_id, None, None, rt, "rate stated", _note("rate_only")))
         else:
             basis = "same sentence" if actual is not None and plan is not None else "rate stated"
             rows.append(_row(report_id, actual, plan, rt, basis))
@@ -236,18 +246,17 @@ def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_
             continue
         match = min(found, key=lambda p: abs(_num(p["value"]) - (row["plan"] or 0)))
         pv = _num(match["value"])
-        where = f"plan stated elsewhere in the report: {pv:g} at {match['start']}–{match['end']}"
+        where = _note("elsewhere", plan=_readable(pv), start=match["start"], end=match["end"])
         if not derived:
-            row["note"] = _join(row["note"], f"rate lost; {where} (not used: it may cover another period)")
+            row["note"] = _join(row["note"], _note("rate_lost", where=where))
         elif abs(row["actual"] / pv - stated) <= row["_tolerance"]:
             row.update(plan=pv, rate=row["actual"] / pv, plan_start=match["start"], plan_end=match["end"],
                        plan_report_id=report_id, consistent=True,
-                       note=f"derived plan {row['plan']:g} agrees with the {where}")
+                       note=_note("agrees", derived=_readable(row["plan"]), where=where))
             used.add(match["_i"])
             plans.remove(match)
         else:
-            row["note"] = _join(row["note"], f"derived plan {row['plan']:g} differs from the {where}: "
-                                             f"check which period each covers")
+            row["note"] = _join(row["note"], _note("differs", derived=_readable(row["plan"]), where=where))
 
     for row in rows:
         row.pop("_derived", None)

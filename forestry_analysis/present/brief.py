@@ -136,12 +136,17 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+# English catalogue codes, left out of the workbook: the 指标名称 column says the same in Chinese.
+HIDDEN_COLUMNS = {"indicator_id"}
+
+
 def _headers(name: str, df: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """Columns in sheet order (schema first, extra corpus columns after report_id) and labels."""
-    own = schema.labels(name)
+    """Columns in sheet order (schema first, extra corpus columns after report_id) and labels;
+    ``HIDDEN_COLUMNS`` left out."""
+    own = {c: v for c, v in schema.labels(name).items() if c not in HIDDEN_COLUMNS}
     extra_labels = schema.labels("meta")
     cols = [c for c in own if c in df]
-    extras = [c for c in df if c not in own]
+    extras = [c for c in df if c not in own and c not in HIDDEN_COLUMNS]
     if extras and cols and cols[0] == "report_id":
         cols = cols[:1] + extras + cols[1:]
     else:
@@ -182,10 +187,10 @@ def _shown(v, percent: bool) -> str:
 
 def _value_labels() -> dict[str, dict[str, str]]:
     """Coded columns shown in Chinese in the workbook: category, kind, status, severity,
-    completion basis, quality code, period and report kind."""
+    completion basis, quality code, period, report kind and rate type."""
     return {"category": zh.labels("category"), "kind": KIND_LABELS, "status": STATUS_LABELS,
             "severity": SEVERITY_LABELS, "basis": zh.labels("basis"), "code": zh.labels("quality_code"),
-            "report_kind": zh.labels("report_kind")}
+            "report_kind": zh.labels("report_kind"), "rate_type": zh.labels("rate_type")}
 
 
 def write_workbook(frames: dict[str, pd.DataFrame], path) -> Path:
@@ -334,8 +339,8 @@ def summary_markdown(frames: dict[str, pd.DataFrame], title: str | None = None,
     dates = {} if meta is None or "date" not in meta else \
         dict(zip(meta["report_id"].astype(str), meta["date"]))
     lines += ["## 报告", ""]
-    lines += _md_table(["报告", "标题", "地区", "年度与期间", "日期"], [
-        [rid, m.at[rid, "title"], m.at[rid, "region"],
+    lines += _md_table(["文件", "标题", "地区", "年度与期间", "日期"], [
+        [plots.file_name(m, rid), m.at[rid, "title"], m.at[rid, "region"],
          plots.period_label(m.at[rid, "year"], m.at[rid, "period"]) or None, dates.get(rid)]
         for rid in ids]) if ids else ["（无报告）", ""]
 

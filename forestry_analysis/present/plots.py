@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from forestry_analysis.present import fonts
+from forestry_analysis import lexicon
 from forestry_analysis.doc import schema
 from forestry_analysis.present import labels as zh
 from forestry_analysis.pipeline.categories import labels as category_labels
@@ -53,7 +54,7 @@ ALERT = "#d62728"
 PLAN_FILL = "#dcdcdc"
 SURVEY_HATCH = "...."
 
-_META_COLS = ["title", "region", "org", "year", "period"]
+_META_COLS = ["title", "region", "org", "year", "period", "report_kind", "path"]
 
 
 # ---------------------------------------------------------------- labels and meta
@@ -121,28 +122,43 @@ def _report_ids(m: pd.DataFrame, *frames) -> list[str]:
     return [r for r in m.index if r in present]
 
 
+def file_name(m: pd.DataFrame, rid: str) -> str:
+    """The report's file name (no folders), else its report_id."""
+    path = m.at[rid, "path"] if rid in m.index and "path" in m else None
+    return Path(str(path)).name if _known(path) else rid
+
+
+def _cut(text: str, width: int) -> str:
+    return text if _width(text) <= width else _wrap(text, width - 1)[0] + "…"
+
+
 def report_labels(m: pd.DataFrame, ids) -> dict[str, str]:
-    """Short, unique label per report: region (else a short title, else report_id) and period."""
+    """Short, unique label per report: region (else org, else the title cut to a short
+    phrase, else the file name) and period."""
     out = {}
     for rid in ids:
         row = m.loc[rid]
-        title = str(row["title"]) if _known(row["title"]) else ""
-        name = str(row["region"]) if _known(row["region"]) else \
-            title if title and _width(title) <= 24 else rid
-        out[rid] = " ".join(p for p in (name, period_label(row["year"], row["period"])) if p)
+        name = next((str(row[c]) for c in ("region", "org") if _known(row[c])), "") or \
+            (_cut(str(row["title"]), 24) if _known(row["title"]) else file_name(m, rid))
+        when = period_label(row["year"], row["period"])
+        if _known(row["year"]) and f"{int(row['year'])}年" in name:
+            when = zh.period(row["period"]) if str(row["period"]) != "annual" else ""
+        out[rid] = " ".join(p for p in (name, when) if p)
     seen: dict[str, int] = {}
     for v in out.values():
         seen[v] = seen.get(v, 0) + 1
-    return {rid: (f"{v} [{rid}]" if seen[v] > 1 else v) for rid, v in out.items()}
+    return {rid: (f"{v}（{file_name(m, rid)}）" if seen[v] > 1 else v) for rid, v in out.items()}
 
 
 def scope_label(m: pd.DataFrame, ids) -> str:
-    """'重庆市巴南区 2020年上半年', or a summary such as '3个地区 2019年至2023年' for a corpus."""
+    """'重庆市巴南区 2020年上半年', or a summary such as '重庆市巴南区、眉山市等4份报告 2019年至2023年'
+    for a corpus (the count is given whenever a report names no region)."""
     if not len(ids):
         return ""
     rows = m.loc[list(ids)]
     regions = list(dict.fromkeys(str(r) for r in rows["region"] if _known(r)))
-    region = "、".join(regions) if len(regions) <= 3 else f"{len(regions)}个地区"
+    unnamed = len(ids) > 1 and (len(regions) > 3 or not rows["region"].map(_known).all())
+    region = "、".join(regions[:3]) + (f"等{len(ids)}份报告" if unnamed else "")
     periods = list(dict.fromkeys(period_label(y, p) for y, p in zip(rows["year"], rows["period"])))
     periods = [p for p in periods if p]
     if len(periods) <= 2:
@@ -150,16 +166,18 @@ def scope_label(m: pd.DataFrame, ids) -> str:
     else:
         years = sorted({int(y) for y in rows["year"] if _known(y)})
         when = (f"{years[0]}年至{years[-1]}年" if len(years) > 1 else f"{years[0]}年" if years else "") \
-            + f" ({len(ids)}份报告)"
+            + ("" if unnamed else f" ({len(ids)}份报告)")
     return " ".join(p for p in (region, when) if p)
 
 
-def source_line(m: pd.DataFrame, ids, limit: int = 3) -> str:
-    """'来源：<title>；<title> 等N份报告' naming the reports (title, else report_id)."""
+def source_line(m: pd.DataFrame, ids, limit: int = 6) -> str:
+    """'来源：a01.txt、f07.txt 等N份报告' naming the report files (file names, never paths; the
+    title when the file is unknown)."""
     if not len(ids):
         return "来源：无报告"
-    names = [str(m.at[r, "title"]) if _known(m.at[r, "title"]) else r for r in ids]
-    text = "；".join(names[:limit])
+    names = [file_name(m, r) if _known(m.at[r, "path"]) or not _known(m.at[r, "title"])
+             else f"《{m.at[r, 'title']}》" for r in ids]
+    text = "、".join(names[:limit])
     if len(names) > limit:
         text += f" 等{len(names)}份报告"
     return "来源：" + text
@@ -192,11 +210,11 @@ def axis_label(text, unit=None, width: int = 26, max_lines: int = 2) -> str:
 
 
 def fmt_number(v: float, approx: bool = False) -> str:
-    """1700 → '1,700', 2120000 → '212万', 2e8 → '2亿'; '约' for approximate values."""
+    """1700 → '1,700', 12000 → '12,000', 272000 → '27.2万', 2e8 → '2亿'; '约' for approximate values."""
     a = abs(v)
     if a >= 1e8:
         s = f"{v / 1e8:,.2f}".rstrip("0").rstrip(".") + "亿"
-    elif a >= 1e6:
+    elif a >= 1e5:
         s = f"{v / 1e4:,.2f}".rstrip("0").rstrip(".") + "万"
     else:
         s = f"{v:,.2f}".rstrip("0").rstrip(".")
@@ -283,100 +301,6 @@ def _number_axis(ax, log: bool):
         ax.spines[side].set_visible(False)
 
 
-# ---------------------------------------------------------------- grouped bars
-
-def _indicator_names(df: pd.DataFrame) -> pd.Series:
-    """The report's own words for one report; catalogue labels (comparable) across reports."""
-    words = df["indicator"]
-    if "indicator_label" in df and df["report_id"].nunique() > 1:
-        words = df["indicator_label"].fillna(words)
-    return words.fillna("未命名指标")
-
-
-def _planned(indicator: str, kind) -> str:
-    """Indicator label, marked 计划 for plan mentions unless it already says so."""
-    return f"{indicator} 计划" if kind == "plan" and "计划" not in str(indicator) else str(indicator)
-
-
-@dataclass
-class _Bar:
-    value: float | None
-    approx: bool = False
-    n_missing: int = 0
-    plan: float | None = None
-    note: str = ""
-    style: str = "value"          # value, plan (a plan with no actual) or survey
-
-
-@dataclass
-class _Group:
-    label: str
-    bars: dict = field(default_factory=dict)
-
-
-def _collect(df: pd.DataFrame, value_col: str, key_cols: list[str]) -> dict:
-    """Sum known values per key and report; count the lost ones (missing or NA)."""
-    out: dict = {}
-    for key, g in df.groupby(key_cols + ["report_id"], sort=False, dropna=False, observed=True):
-        vals = g[value_col]
-        lost = vals.isna() | g["missing"].fillna(False).astype(bool)
-        known = vals[~lost]
-        out[key] = _Bar(value=float(known.sum()) if len(known) else None,
-                        approx=bool(g.loc[~lost, "approx"].fillna(False).any()),
-                        n_missing=int(lost.sum()) if len(known) else 0)
-    return out
-
-
-def _draw_groups(ax, groups: list[_Group], ids: list[str], labels: dict, color: str,
-                 unit: str = "", log: bool = False):
-    """Horizontal bars, one group per indicator, one bar per report; lost values as bands."""
-    multi = len(ids) > 1
-    colors = {rid: (REPORT_COLORS[i % len(REPORT_COLORS)] if multi else color)
-              for i, rid in enumerate(ids)}
-    known = [v for g in groups for b in g.bars.values() for v in (b.value, b.plan) if v is not None]
-    positive = [v for v in known if v > 0]
-    log = log and len(positive) > 1 and max(positive) / min(positive) > 100
-    lo = min(1.0, min(positive) / 2) if log else 0.0
-    for i, g in enumerate(groups):
-        present = [rid for rid in ids if rid in g.bars]
-        h = 0.8 / len(present) if len(present) > 1 else 0.6
-        for j, rid in enumerate(present):
-            b = g.bars[rid]
-            y = i + (j - (len(present) - 1) / 2) * h
-            if b.value is None:
-                text = f"{MISSING} ({labels[rid]})" if multi else MISSING
-                _missing_band(ax, y, h * 0.92, text)
-                continue
-            if b.plan is not None:
-                ax.barh(y, b.plan - lo, left=lo, height=h * 0.92, color=PLAN_FILL, edgecolor="0.6",
-                        linewidth=0.6, gid="plan")
-            height = h * (0.55 if b.plan is not None else 0.92)
-            if b.style == "plan":
-                ax.barh(y, b.value - lo, left=lo, height=height, color=PLAN_FILL,
-                        edgecolor=colors[rid] if multi else "0.6", linewidth=1.0, gid="value")
-            elif b.style == "survey":
-                ax.barh(y, b.value - lo, left=lo, height=height, facecolor="white",
-                        edgecolor=colors[rid], hatch=SURVEY_HATCH, linewidth=1.0, gid="value")
-            else:
-                ax.barh(y, b.value - lo, left=lo, height=height, color=colors[rid], gid="value")
-            text = fmt_number(b.value, b.approx) + unit + b.note
-            if b.n_missing:
-                text += f" (另{b.n_missing}项{MISSING})"
-            _value_label(ax, max(b.value, b.plan or 0, 0), y, text)
-    ax.set_yticks(range(len(groups)), [g.label for g in groups])
-    ax.set_ylim(max(len(groups), 1) - 0.5, -0.5)
-    ax.tick_params(axis="y", length=0)
-    _number_axis(ax, log)
-    hi = max(known) if known else 1.0
-    if not known:
-        ax.set_xticks([])
-    if log:
-        ax.set_xlim(lo, hi * 30)
-    else:
-        ax.set_xlim(min([0.0] + known) * 1.2, hi * 1.45 if hi > 0 else 1.0)
-    return colors
-
-
 def _latest(df: pd.DataFrame, ids: list[str], max_reports: int):
     """Keep the latest ``max_reports`` reports (``ids`` is in time order) and say so."""
     if len(ids) <= max_reports:
@@ -384,10 +308,6 @@ def _latest(df: pd.DataFrame, ids: list[str], max_reports: int):
     keep = ids[-max_reports:]
     note = f"图中显示最近{max_reports}份报告，共{len(ids)}份"
     return df[df["report_id"].astype(str).isin(keep)], keep, note
-
-
-def _report_handles(colors: dict, labels: dict):
-    return [Patch(facecolor=c, label=labels[r]) for r, c in colors.items()]
 
 
 def _legend(ax, handles, fontsize: float = 8.5):
@@ -543,189 +463,539 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
     return fig
 
 
+# ---------------------------------------------------------------- canonical chart indicators
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> dict:
+    return lexicon.toml("charts.toml")
+
+
+def _text(v) -> str:
+    return str(v) if _known(v) else ""
+
+
+def _spec_of(specs: list[dict], indicator_id, indicator) -> dict | None:
+    """The spec (charts.toml) a metric row belongs to: by indicator_id, else by a keyword in
+    its indicator text; None when none matches or an ``exclude`` word is in the text."""
+    iid, text = _text(indicator_id), _text(indicator)
+    hit = next((s for s in specs if iid and iid in s["ids"]), None) or \
+        next((s for s in specs if any(k in text for k in s["keywords"])), None)
+    if hit is None or any(w in text for w in hit.get("exclude", [])):
+        return None
+    return hit
+
+
+def _is_target(row, report_kind) -> bool:
+    """A plan or a stated target (控制在1‰以内, ≥90%); in a plan report every rate, unless
+    its sentence says it is already reached (到目前为止, 已)."""
+    lex = _lexicon()
+    raw, sentence = _text(row.raw), _text(getattr(row, "sentence", None))
+    if str(row.kind) == "plan":
+        return True
+    if _text(report_kind) == "plan" and not any(w in sentence for w in _strong_actual()):
+        return True
+    at = sentence.find(raw) if raw else -1
+    head = (sentence[max(0, at - lex["target_window"]):at] if at >= 0 else "") + raw
+    tail = sentence[at + len(raw):at + len(raw) + 4] if at >= 0 else ""
+    return any(w in head for w in lex["target_before"]) or any(tail.startswith(w) for w in lex["target_after"])
+
+
+@functools.lru_cache(maxsize=1)
+def _strong_actual() -> tuple[str, ...]:
+    return tuple(lexicon.toml("kinds.toml")["strong_actual"])
+
+
+def _rate_shown(value, unit, shown_unit) -> float | None:
+    """A rate written in ``unit`` (% or ‰) expressed in ``shown_unit``."""
+    per = {"%": 100.0, "‰": 1000.0}
+    if not _known(value) or unit not in per or shown_unit not in per:
+        return None
+    return float(value) / per[unit] * per[shown_unit]
+
+
+def _measure(row, spec) -> tuple[bool, float | None]:
+    """(row is in the spec's unit, its value in the spec's unit or None when lost)."""
+    unit = _text(row.unit)
+    if unit not in spec["units"]:
+        return False, None
+    lost = bool(row.missing) if _known(row.missing) else False
+    if spec.get("area"):
+        v = row.area_mu if _known(row.area_mu) else None
+    elif spec["unit"] in ("%", "‰"):
+        v = _rate_shown(row.value, unit, spec["unit"])
+    else:
+        v = float(row.value) if _known(row.value) else None
+    return True, None if lost else v
+
+
+def _countable(rows: list) -> list:
+    """Rows that can be added: restated figures and parts of a total among ``rows`` left out."""
+    ids = {r.metric_id for r in rows if _known(getattr(r, "metric_id", None))}
+    return [r for r in rows if not _known(getattr(r, "restates", None))
+            and not (_known(getattr(r, "part_of", None)) and r.part_of in ids)]
+
+
+def _cell(rows: list, spec: dict, targets: list) -> dict:
+    """One drawn cell: the sum of the known values (one value for a rate, never a sum), the
+    lost ones counted, and the first stated target."""
+    measured = [(r, v) for r in _countable(rows) for ok, v in [_measure(r, spec)] if ok]
+    known = [(r, v) for r, v in measured if v is not None]
+    is_rate = spec["unit"] in ("%", "‰")
+    value = (known[0][1] if is_rate else sum(v for _, v in known)) if known else None
+    target = next((v for r in targets for ok, v in [_measure(r, spec)] if ok and v is not None), None)
+    return dict(value=value, target=target, approx=any(bool(r.approx) for r, _ in known if _known(r.approx)),
+                n_rows=len(known) if not is_rate else min(len(known), 1),
+                n_missing=len(measured) - len(known), missing=bool(measured) and not known)
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    """Nullable dtypes for a chart's companion table."""
+    kinds = {"value": "Float64", "target": "Float64", "base": "Float64", "rate": "Float64",
+             "stated_rate": "Float64", "n_rows": "Int64", "n_missing": "Int64", "approx": "boolean",
+             "missing": "boolean"}
+    return df.astype({c: t for c, t in kinds.items() if c in df} |
+                     {c: schema.STR for c in df if c not in kinds})
+
+
+def _value_text(value, unit: str, approx: bool = False) -> str:
+    if unit in ("%", "‰"):
+        return f"{value:.{3 if value < 1 else 2}f}".rstrip("0").rstrip(".") + unit
+    return fmt_number(value, approx) + unit
+
+
+def _target_text(target, unit: str, lower_is_better: bool, value=None) -> str:
+    """'目标≤1‰', and '（未达目标）' when ``value`` misses it."""
+    missed = value is not None and (value > target if lower_is_better else value < target)
+    return ("目标≤" if lower_is_better else "目标≥") + _value_text(target, unit) + ("（未达目标）" if missed else "")
+
+
 # ---------------------------------------------------------------- fire prevention
+
+FIRE_ACTIVITY, FIRE_OUTCOME = "工作开展", "火灾情况"
+FIRE_COLUMNS = ["report_id", "report", "panel", "indicator", "label", "group", "unit", "value", "target",
+                "approx", "n_rows", "n_missing", "missing", "text"]
+
+
+def fire_prevention_data(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
+                         max_reports: int = 8) -> pd.DataFrame:
+    """The table ``fire_prevention`` draws, cell for cell (same arguments).
+
+    One row per (report, canonical indicator) of ``lexicon/charts.toml``: the activities
+    (panel 工作开展: 宣传资料发放, 防火检查, 隐患排查整改, 防火卡点, 防火隔离带, 清理可燃物) and the
+    outcomes (panel 火灾情况: 火灾起数, 受害面积, 受害率 against its control target). ``value`` is
+    in ``unit``, the sum of the report's known mentions in that unit (restated figures and
+    parts of a total counted once; a rate is never summed); NA with ``missing`` when every
+    mention was lost. Mentions in another unit, and plans of activities, are not drawn.
+    ``text`` is the label written by the bar. The latest ``max_reports`` reports are kept.
+    """
+    mt = metrics if metrics is not None else schema.frame("metrics")
+    m = meta_table(meta, mt)
+    lex = _lexicon()["fire"]
+    panels = ((FIRE_ACTIVITY, lex["activity"]), (FIRE_OUTCOME, lex["outcome"]))
+    all_ids = {i for _, specs in panels for s in specs for i in s["ids"]}
+    df = mt[(mt["category"].astype(object) == "fire_prevention") | mt["indicator_id"].isin(list(all_ids))]
+    cells: dict = {}
+    last_rate: dict = {}
+    for row in df.itertuples(index=False):
+        rid = str(row.report_id)
+        kind = m.at[rid, "report_kind"] if rid in m.index else None
+        for panel, specs in panels:
+            spec = _spec_of(specs, row.indicator_id, row.indicator)
+            target = _is_target(row, kind)
+            place = (rid, getattr(row, "sentence_id", None))
+            if spec is None and target and str(row.kind) == "rate" and _known(place[1]):
+                # 受害率0.087‰，控制在1‰以内: the target of the rate before it
+                spec = next((s for s in specs if s is last_rate.get(place)), None)
+            if spec is None:
+                continue
+            if str(row.kind) == "rate" and _known(place[1]):
+                last_rate[place] = spec
+            if target and panel == FIRE_ACTIVITY:
+                break
+            cell = cells.setdefault((rid, panel, spec["key"]), (spec, [], []))
+            cell[2 if target else 1].append(row)
+            break
+    ids = [r for r in m.index if any(k[0] == r for k in cells)][-max_reports:]
+    total = len({k[0] for k in cells})
+    names = report_labels(m, ids)
+    out = []
+    for panel, specs in panels:
+        for spec in specs:
+            for rid in ids:
+                hit = cells.get((rid, panel, spec["key"]))
+                if hit is None:
+                    continue
+                c = _cell(hit[1], spec, hit[2])
+                if c["value"] is None and not c["missing"] and c["target"] is None:
+                    continue
+                text = MISSING if c["missing"] else "" if c["value"] is None else \
+                    _value_text(c["value"], spec["unit"], c["approx"])
+                if c["n_missing"] and not c["missing"]:
+                    text += f"（另{c['n_missing']}项{MISSING}）"
+                if c["target"] is not None:
+                    text = "，".join(t for t in (text, _target_text(c["target"], spec["unit"],
+                                                                   spec.get("lower_is_better", False), c["value"])) if t)
+                out.append(dict(report_id=rid, report=names[rid], panel=panel, indicator=spec["key"],
+                                label=spec["label"], group=spec.get("group", spec["label"]), unit=spec["unit"],
+                                text=text, **c))
+    data = _typed(pd.DataFrame(out, columns=FIRE_COLUMNS))
+    data.attrs["total_reports"] = total
+    return data
+
+
+def _panel_axes(sub, n: int):
+    axes = sub.subplots(1, n, sharey=True, squeeze=False)[0]
+    for ax in axes:
+        ax.set_xticks([])
+        ax.tick_params(axis="y", length=0, labelsize=10)
+        for side in ("top", "right", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.spines["left"].set_color("0.6")
+    return axes
+
+
+def _bar_cell(ax, y: float, value, text: str, color: str, missing: bool, target=None, height: float = 0.6):
+    """One bar of a table-like panel: length ``value``; a lost value is a 数据缺失 label."""
+    if missing:
+        _missing_band(ax, y, height, text)
+        return
+    if value is not None:
+        ax.barh(y, value, height=height, color=color, gid="value")
+    if target is not None:
+        ax.plot([target] * 2, [y - height * 0.8, y + height * 0.8], color="0.1", linewidth=2.2, gid="target",
+                solid_capstyle="butt", zorder=4)
+    right = max(v for v in (value, target, 0.0) if v is not None)
+    ax.annotate(text, xy=(right, y), xytext=(4, 0), textcoords="offset points", ha="left", va="center",
+                fontsize=10, color="0.15", annotation_clip=False)
+
 
 @_styled
 def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
                     max_reports: int = 8) -> Figure:
-    """Fire-prevention activity: one bar per indicator, one panel per unit.
+    """Fire prevention as a table of small bars, the rows of ``fire_prevention_data``.
 
-    Several reports become grouped bars (one colour per report; the latest ``max_reports``
-    are drawn, the footer says so). Values are summed per indicator, unit, kind and report;
-    lost numbers are hatched 数据缺失 bands.
+    Left (工作开展): one column per canonical activity, each with its own unit and scale, one
+    row per report, so no two activities are ever added or compared on one axis. Right
+    (火灾情况): fires (起), damaged area (亩) and the damage rate (‰) with its control target
+    as a black tick. A lost number is a 数据缺失 label at zero; — marks an activity the report
+    does not mention.
     """
+    data = fire_prevention_data(metrics, meta, max_reports)
     mt = metrics if metrics is not None else schema.frame("metrics")
-    df = mt[mt["category"].astype(object) == "fire_prevention"]
     m = meta_table(meta, mt)
-    ids = _report_ids(m, df)
-    df, ids, note = _latest(df, ids, max_reports)
-    labels = report_labels(m, ids)
-    df = df.assign(report_id=df["report_id"].astype(str),
-                   unit=df["unit"].fillna("未注明单位"),
-                   indicator=_indicator_names(df),
-                   kind=df["kind"].astype(object).fillna("actual"))
-    units = list(df["unit"].astype(object).value_counts(sort=True).index) if len(df) else []
-    panels = []
-    for unit in units:
-        part = df[df["unit"] == unit]
-        bars = _collect(part, "value", ["indicator", "kind"])
-        groups: dict = {}
-        for (ind, kind, rid), b in bars.items():
-            groups.setdefault((ind, kind), _Group(axis_label(_planned(ind, kind), unit))).bars[rid] = b
-        panels.append((unit, list(groups.values())))
-    rows = [sum(0.3 + 0.22 * len(g.bars) for g in gs) for _, gs in panels]
-    height = sum(r + 0.75 for r in rows) + 1.6
-    scope = ids or list(m.index)
-    fig = _figure(9.5, max(3.2, height), f"{scope_label(m, scope)} 森林防火工作".strip(),
-                  source_line(m, scope), note)
-    if not panels:
+    ids = list(dict.fromkeys(data["report_id"]))
+    total = data.attrs.get("total_reports", len(ids))
+    note = f"图中显示最近{len(ids)}份报告，共{total}份" if total > len(ids) else ""
+    scope = ids or _report_ids(m, mt) or list(m.index)
+    fig = _figure(*SLIDE, f"{scope_label(m, scope)} 森林防火工作".strip(), source_line(m, scope),
+                  "；".join(p for p in (note, "各栏单位不同，分栏绘制，不相加；“—”为报告未提及") if p))
+    if data.empty:
         return _empty(fig)
-    axes = fig.subplots(len(panels), 1, squeeze=False,
-                        height_ratios=[r + 0.35 for r in rows])[:, 0]
-    colors = {}
-    for ax, (unit, groups) in zip(axes, panels):
-        colors = _draw_groups(ax, groups, ids, labels, CATEGORY_COLORS["fire_prevention"],
-                              unit=unit if unit != "未注明单位" else "")
-        ax.set_xlabel(f"数量 ({unit})", fontsize=9)
-    handles = _report_handles(colors, labels) if len(ids) > 1 else []
-    if any(b.value is None for _, gs in panels for g in gs for b in g.bars.values()):
-        handles.append(_missing_handle())
-    _legend(axes[0], handles)
+    names = dict(zip(data["report_id"], data["report"]))
+    parts = [(p, data[data["panel"] == p]) for p in (FIRE_ACTIVITY, FIRE_OUTCOME) if (data["panel"] == p).any()]
+    widths = [part["indicator"].nunique() for _, part in parts]
+    subs = fig.subfigures(1, len(parts), width_ratios=widths, wspace=0.04) if len(parts) > 1 else [fig]
+    colors = {FIRE_ACTIVITY: CATEGORY_COLORS["fire_prevention"], FIRE_OUTCOME: "#b03a2e"}
+    height = 0.38 if len(ids) <= 3 else 0.55
+    at = {rid: i for i, rid in enumerate(ids)}
+    for n, (sub, (panel, part)) in enumerate(zip(subs, parts)):
+        if len(parts) > 1:
+            sub.suptitle(panel, fontsize=12, color=colors[panel])
+        columns = list(dict.fromkeys(part["indicator"]))
+        axes = _panel_axes(sub, len(columns))
+        for ax, key in zip(axes, columns):
+            col = part[part["indicator"] == key]
+            first = col.iloc[0]
+            ax.set_title(f"{first['label']}\n({first['unit']})", fontsize=10.5)
+            for row in col.itertuples(index=False):
+                _bar_cell(ax, at[row.report_id], row.value if _known(row.value) else None, row.text,
+                          colors[panel], bool(row.missing), row.target if _known(row.target) else None,
+                          height=height)
+            for rid in ids:
+                if rid not in set(col["report_id"]):
+                    ax.text(0.04, at[rid], "—", transform=blended_transform_factory(ax.transAxes, ax.transData),
+                            ha="left", va="center", color="0.6", fontsize=10, gid="absent")
+            hi = max([v for v in list(col["value"]) + list(col["target"]) if _known(v)], default=1.0)
+            ax.set_xlim(0, hi * 2.2 if hi > 0 else 1.0)
+        # report names once, at the left; the rows of every panel line up with them
+        axes[0].set_yticks(range(len(ids)), [names[r] for r in ids] if n == 0 else [""] * len(ids))
+        axes[0].set_ylim(len(ids) - 0.5, -0.5)
     return fig
 
 
 # ---------------------------------------------------------------- pest control
 
-@_styled
-def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
-                 meta: pd.DataFrame | None = None, max_reports: int = 8) -> Figure:
-    """Pest control: treated area in 亩 against plan or surveyed area, and counts.
+COVERAGE, RATES = "防治覆盖", "比率与目标"
+DONE, PLANNED = "完成", "计划"
+NO_BASE = "未给出发生面积"
+PEST_COLUMNS = ["report_id", "report", "section", "kind", "pest", "indicator", "label", "unit", "value", "base",
+                "rate", "stated_rate", "target", "approx", "n_missing", "missing", "text"]
 
-    Top panel: areas (``area_mu``) per indicator; a grey bar behind shows the plan (from plan
-    mentions or the completion table) and the label gives the coverage rate; survey/monitoring
-    areas are dotted outlines, and treated bars also state their share of the surveyed area.
-    Bottom panel: counts (traps, aerial sorties, teams, trees, insects), log scale when their
-    magnitudes differ a lot. Lost values are hatched 数据缺失 bands. Several reports become
-    grouped bars (the latest ``max_reports``).
+
+def _clause_before(row) -> str:
+    """The words of the row's clause up to its number."""
+    raw, sentence = _text(row.raw), _text(getattr(row, "sentence", None))
+    at = sentence.find(raw) if raw else -1
+    head = sentence[:at] if at >= 0 else ""
+    cut = max(head.rfind(c) for c in "，,；;。：:（(")
+    return head[cut + 1:]
+
+
+def _pest_of(row, pests: list[str], default: str, title: str = "") -> str:
+    """The pest a row is about: named in its indicator, else in its clause, else in the report
+    title, else in its sentence (the first of ``pests`` that occurs); ``default`` when none."""
+    for text in (_text(row.indicator), _clause_before(row), title, _text(getattr(row, "sentence", None))):
+        hit = next((p for p in pests if p in text), None)
+        if hit:
+            return hit
+    return default
+
+
+def _is_base(row, words: list[str]) -> bool:
+    raw, sentence = _text(row.raw), _text(getattr(row, "sentence", None))
+    at = sentence.find(raw) if raw else -1
+    before = sentence[max(0, at - 10):at] if at >= 0 else ""
+    return any(w in _text(row.indicator) for w in words) or any(w in before for w in words)
+
+
+def pest_control_data(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
+                      meta: pd.DataFrame | None = None, max_reports: int = 8,
+                      max_rows: int = 10) -> pd.DataFrame:
+    """The table ``pest_control`` draws, row for row (same arguments).
+
+    Section 防治覆盖: one row per (report, pest, treated indicator), ``value`` the treated area
+    in 亩 (restatements and parts of a total counted once), ``base`` the occurring area
+    (发生面积) of the same pest in the report, ``rate`` = value / base; ``text`` says
+    未给出发生面积 when the report gives no base. ``kind`` 计划 for plan mentions, drawn
+    apart from 完成. At most ``max_rows`` coverage rows (``attrs['total_rows']``).
+    Section 比率与目标: 无公害防治率, 监测覆盖率, 测报准确率, 成灾率 (charts.toml) per report, the
+    achieved ``value`` and the ``target`` (a plan, or a rate stated as a target), in ``unit``.
+    ``completion`` is accepted for the signature ``pest_control`` shares; its rows are not used.
     """
     mt = metrics if metrics is not None else schema.frame("metrics")
-    comp = completion if completion is not None else schema.frame("completion")
-    df = mt[(mt["category"].astype(object) == "pest_control")
-            & (mt["kind"].astype(object) != "rate")]
-    comp = comp[(comp["category"].astype(object) == "pest_control") & comp["unit"].isin(list(AREA_TO_MU))]
-    m = meta_table(meta, mt, comp)
-    ids = _report_ids(m, df, comp)
-    df, ids, note = _latest(df, ids, max_reports)
-    comp = comp[comp["report_id"].astype(str).isin(ids)]
-    labels = report_labels(m, ids)
-    df = df.assign(report_id=df["report_id"].astype(str),
-                   indicator=_indicator_names(df),
-                   kind=df["kind"].astype(object).fillna("actual"))
-    is_area = df["area_mu"].notna() | df["unit"].isin(list(AREA_TO_MU))
-    area, counts = df[is_area], df[~is_area & ~df["unit"].isin(NOT_COUNTS) & df["unit"].notna()]
-
-    survey_mask = area["indicator_id"].astype(object).eq("pest_survey_area") | \
-        area["indicator"].str.contains("|".join(PEST_SURVEY), regex=True)
-    surveyed = {rid: float(g["area_mu"].sum()) for rid, g in area[survey_mask].groupby("report_id")
-                if g["area_mu"].notna().any()}
-    actual = area[(area["kind"] != "plan") & ~survey_mask]
-    plan_for, used = _plan_lookup(area[area["kind"] == "plan"], comp, actual)
-    area_groups: dict = {}
-    for is_survey, part in ((False, actual), (True, area[(area["kind"] != "plan") & survey_mask])):
-        for (ind, rid), b in _collect(part, "area_mu", ["indicator"]).items():
-            notes = []
-            plan = None if is_survey else plan_for(rid, ind)
-            if plan:
-                b.plan = plan
-                notes.append(f" / 计划{fmt_number(plan)}亩" + (f" ({fmt_rate(b.value / plan)})"
-                                                                if b.value is not None else ""))
-            if is_survey:
-                b.style = "survey"
-            elif b.value is not None and surveyed.get(rid):
-                notes.append(f"，占调查面积{fmt_rate(b.value / surveyed[rid])}")
-            b.note = "".join(notes)
-            area_groups.setdefault((ind, is_survey), _Group(axis_label(ind, "亩"))).bars[rid] = b
-    for row in area[area["kind"] == "plan"].itertuples():
-        if row.Index not in used:
-            b = _Bar(value=float(row.area_mu) if _known(row.area_mu) else None, style="plan")
-            label = _planned(row.indicator, "plan")
-            area_groups.setdefault((label, False), _Group(axis_label(label, "亩"))).bars[row.report_id] = b
-    count_bars = _collect(counts, "value", ["indicator", "unit", "kind"])
-    count_groups: dict = {}
-    for (ind, unit, kind, rid), b in count_bars.items():
-        label = axis_label(_planned(ind, kind), unit)
-        count_groups.setdefault(label, _Group(label)).bars[rid] = b
-        b.note = unit
-    panels = [(p, list(g.values())) for p, g in (("area", area_groups), ("count", count_groups)) if g]
-    rows = [sum(0.3 + 0.22 * len(g.bars) for g in gs) for _, gs in panels]
-    height = sum(r + 0.9 for r in rows) + 1.6
-    scope = ids or list(m.index)
-    fig = _figure(9.5, max(3.2, height), f"{scope_label(m, scope)} 林业有害生物防治".strip(),
-                  source_line(m, scope), note)
-    if not panels:
-        return _empty(fig)
-    axes = fig.subplots(len(panels), 1, squeeze=False,
-                        height_ratios=[r + 0.5 for r in rows])[:, 0]
-    colors = {}
-    for ax, (kind, groups) in zip(axes, panels):
-        if kind == "area":
-            colors = _draw_groups(ax, groups, ids, labels, CATEGORY_COLORS["pest_control"], unit="亩")
-            ax.set_xlabel("面积 (亩)", fontsize=9)
+    m = meta_table(meta, mt)
+    lex = _lexicon()["pest"]
+    rate_ids = {i for s in lex["rate"] for i in s["ids"]}
+    df = mt[(mt["category"].astype(object) == "pest_control") | mt["indicator_id"].isin(list(rate_ids))]
+    coverage, rates = {}, {}
+    bases: dict = {}
+    last_rate: dict = {}
+    for row in df.itertuples(index=False):
+        rid = str(row.report_id)
+        rkind = m.at[rid, "report_kind"] if rid in m.index else None
+        is_rate = str(row.kind) == "rate" or _text(row.unit) in ("%", "‰")
+        spec = _spec_of(lex["rate"], row.indicator_id, row.indicator) if is_rate else None
+        place = (rid, getattr(row, "sentence_id", None))
+        target = is_rate and _is_target(row, rkind)
+        if spec is None and target and _known(place[1]):
+            spec = last_rate.get(place)          # 成灾率0.5‰，控制在3‰以内
+        if spec is not None:
+            if _known(place[1]):
+                last_rate[place] = spec
+            cell = rates.setdefault((rid, spec["key"]), (spec, [], []))
+            cell[2 if target else 1].append(row)
+            continue
+        area = _known(row.area_mu) or (_text(row.unit) in AREA_TO_MU)
+        if not area or str(row.kind) == "rate":
+            continue
+        pest = _pest_of(row, lex["pests"], lex["all_pests"], _text(m.at[rid, "title"]) if rid in m.index else "")
+        kind = PLANNED if str(row.kind) == "plan" else DONE
+        if _is_base(row, lex["base_keywords"]):
+            bases.setdefault((rid, kind, pest), []).append(row)
+            continue
+        text = _text(row.indicator)
+        treated = (_text(row.indicator_id) in lex["treated_ids"] or any(k in text for k in lex["treated_keywords"])) \
+            and not any(w in text for w in lex["treated_exclude"])
+        if treated:
+            coverage.setdefault((rid, kind, pest, text or "防治面积"), []).append(row)
+    reports = {k[0] for k in coverage} | {k[0] for k in rates}
+    ids = [r for r in m.index if r in reports][-max_reports:]
+    names = report_labels(m, ids)
+    stated = _stated_coverage(mt)
+    area_spec = dict(unit="亩", units=list(AREA_TO_MU), area=True)
+    out = []
+    for (rid, kind, pest, indicator), rows in coverage.items():
+        if rid not in ids:
+            continue
+        ids_here = {r.metric_id for rs in coverage.values() for r in rs if str(r.report_id) == rid}
+        rows = [r for r in rows if not (_known(getattr(r, "part_of", None)) and r.part_of in ids_here)]
+        if not rows:
+            continue
+        c = _cell(rows, area_spec, [])
+        base_rows = bases.get((rid, kind, pest)) or bases.get((rid, kind, lex["all_pests"])) or []
+        b = _cell(base_rows, area_spec, []) if base_rows else None
+        base = b["value"] if b else None
+        rate = c["value"] / base if c["value"] is not None and base else None
+        srate = next((stated[(rid, r.metric_id)] for r in rows if (rid, r.metric_id) in stated), None)
+        if c["missing"]:
+            text = MISSING
         else:
-            colors = _draw_groups(ax, groups, ids, labels, CATEGORY_COLORS["pest_control"], log=True)
-            log = ax.get_xscale() == "log"
-            ax.set_xlabel("数量 (单位见各行标签" + ("，对数刻度)" if log else ")"), fontsize=9)
-    handles = _report_handles(colors, labels) if len(ids) > 1 else []
-    bars = [b for _, gs in panels for g in gs for b in g.bars.values()]
-    if any(b.plan is not None or b.style == "plan" for b in bars):
-        handles.append(Patch(facecolor=PLAN_FILL, edgecolor="0.6", label="计划面积"))
-    if any(b.style == "survey" for b in bars):
-        handles.append(Patch(facecolor="white", edgecolor="0.3", hatch=SURVEY_HATCH,
-                             label="调查/监测面积"))
-    if any(b.value is None for b in bars):
-        handles.append(_missing_handle())
-    _legend(axes[0], handles)
+            text = _value_text(c["value"], "亩", c["approx"])
+            if c["n_missing"]:
+                text += f"（另{c['n_missing']}项{MISSING}）"
+            text += f" / 发生{_value_text(base, '亩')}，{'防治率' if kind == DONE else '计划覆盖'}{fmt_rate(rate)}" \
+                if rate is not None else f"（{NO_BASE}）"
+        if srate is not None and (rate is None or abs(srate - rate) > 0.005):
+            text += f"（报告称{fmt_rate(srate)}）"
+        out.append(dict(report_id=rid, report=names[rid], section=COVERAGE, kind=kind, pest=pest,
+                        indicator=indicator, label=indicator if pest == lex["all_pests"] or pest in indicator else f"{pest} · {indicator}", unit="亩", value=c["value"], base=base,
+                        rate=rate, stated_rate=srate, target=None, approx=c["approx"], n_missing=c["n_missing"],
+                        missing=c["missing"], text=text))
+    out.sort(key=lambda r: (r["kind"] == PLANNED, ids.index(r["report_id"]), r["missing"],
+                            -(r["value"] or 0)))
+    total_rows = len(out)
+    kept = out[:max_rows]
+    for spec in lex["rate"]:
+        for rid in ids:
+            hit = rates.get((rid, spec["key"]))
+            if hit is None:
+                continue
+            c = _cell(hit[1], spec, hit[2])
+            if c["value"] is None and not c["missing"] and c["target"] is None:
+                continue
+            low = spec.get("lower_is_better", False)
+            text = MISSING if c["missing"] else "" if c["value"] is None else _value_text(c["value"], spec["unit"])
+            if c["target"] is not None:
+                text = "，".join(t for t in (text, _target_text(c["target"], spec["unit"], low, c["value"])) if t)
+            kept.append(dict(report_id=rid, report=names[rid], section=RATES,
+                             kind=DONE if c["value"] is not None or c["missing"] else PLANNED,
+                             pest=lex["all_pests"], indicator=spec["key"], label=spec["label"], unit=spec["unit"],
+                             value=c["value"], base=None, rate=None, stated_rate=None, target=c["target"],
+                             approx=False, n_missing=c["n_missing"], missing=c["missing"], text=text))
+    data = _typed(pd.DataFrame(kept, columns=PEST_COLUMNS))
+    data.attrs["total_rows"] = total_rows
+    data.attrs["total_reports"] = len(reports)
+    return data
+
+
+def _stated_coverage(mt: pd.DataFrame) -> dict:
+    """(report_id, metric_id of the treated quantity) → the coverage rate the report states."""
+    out = {}
+    if "rate_type" not in mt or "rate_of" not in mt:
+        return out
+    rows = mt[(mt["rate_type"].astype(object) == "coverage") & mt["rate_of"].notna()]
+    for r in rows.itertuples(index=False):
+        v = _rate_shown(r.value, _text(r.unit), "%")
+        if v is not None:
+            out[(str(r.report_id), r.rate_of)] = v / 100
+    return out
+
+
+@_styled
+def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
+                 meta: pd.DataFrame | None = None, max_reports: int = 8, max_rows: int = 10) -> Figure:
+    """Pest-control coverage and rates, the rows of ``pest_control_data``.
+
+    Left (防治覆盖, 亩): per report and pest, the occurring area (发生面积) as a wide pale bar and
+    the treated area as a narrow bar on it, labelled with the rate; 未给出发生面积 where the
+    report gives no base. Plans (计划) are a separate panel of hollow bars. Right (比率与目标):
+    one panel per rate (无公害防治率, 监测覆盖率, 测报准确率, 成灾率), the achieved rate as a bar
+    and its target as a black tick. A lost number is a 数据缺失 label at zero.
+    """
+    data = pest_control_data(metrics, completion, meta, max_reports, max_rows)
+    mt = metrics if metrics is not None else schema.frame("metrics")
+    m = meta_table(meta, mt)
+    ids = list(dict.fromkeys(data["report_id"]))
+    notes = []
+    if data.attrs.get("total_reports", 0) > len(ids):
+        notes.append(f"图中显示最近{len(ids)}份报告，共{data.attrs['total_reports']}份")
+    cov = data[data["section"] == COVERAGE]
+    if data.attrs.get("total_rows", 0) > len(cov):
+        notes.append(f"防治面积显示前{len(cov)}项，共{data.attrs['total_rows']}项")
+    scope = ids or _report_ids(m, mt) or list(m.index)
+    fig = _figure(*SLIDE, f"{scope_label(m, scope)} 林业有害生物防治".strip(), source_line(m, scope),
+                  "；".join(notes))
+    if data.empty:
+        return _empty(fig)
+    rates = data[data["section"] == RATES]
+    blocks = [(k, cov[cov["kind"] == k]) for k in (DONE, PLANNED) if (cov["kind"] == k).any()]
+    rate_keys = list(dict.fromkeys(rates["indicator"]))
+    parts = [p for p, ok in (("cov", blocks), ("rate", rate_keys)) if ok]
+    subs = fig.subfigures(1, len(parts), width_ratios=[1.5 if p == "cov" else 1 for p in parts],
+                          wspace=0.04) if len(parts) > 1 else [fig]
+    color = CATEGORY_COLORS["pest_control"]
+    handles = []
+    for sub, part in zip(subs, parts):
+        if part == "cov":
+            sub.suptitle("防治面积与发生面积 (亩)", fontsize=12, color=color)
+            axes = sub.subplots(len(blocks), 1, squeeze=False, height_ratios=[len(b) + 0.8 for _, b in blocks])[:, 0]
+            for ax, (kind, block) in zip(axes, blocks):
+                _coverage_panel(ax, kind, block, color, multi=len(ids) > 1)
+            if (cov["base"].notna()).any():
+                handles.append(Patch(facecolor=BASE_FILL, edgecolor="0.6", label="发生面积"))
+            handles.append(Patch(facecolor=color, label="防治面积"))
+            if (cov["kind"] == PLANNED).any():
+                handles.append(Patch(facecolor="white", edgecolor=color, hatch="///", label="计划防治面积"))
+            if cov["missing"].any():
+                handles.append(_missing_handle())
+            _legend(axes[0], handles, fontsize=9.5)
+        else:
+            sub.suptitle("主要比率与目标", fontsize=12, color=color)
+            axes = sub.subplots(len(rate_keys), 1, squeeze=False,
+                                height_ratios=[rates["indicator"].eq(k).sum() + 0.9 for k in rate_keys])[:, 0]
+            for ax, key in zip(axes, rate_keys):
+                _rate_panel(ax, rates[rates["indicator"] == key], color)
+            marks = [Patch(facecolor=color, label="实际")] if rates["value"].notna().any() else []
+            marks += [Line2D([], [], color="0.1", linewidth=2.2, label="目标")] if rates["target"].notna().any() else []
+            _legend(axes[0], marks + ([_missing_handle()] if rates["missing"].any() else []), fontsize=9.5)
     return fig
 
 
-def _plan_lookup(plan_rows: pd.DataFrame, comp: pd.DataFrame, actual: pd.DataFrame):
-    """``plan_for(report_id, indicator)`` in 亩, and the plan-mention rows it used.
+BASE_FILL = "#e6e0ef"
 
-    A plan matches an actual row with the same indicator text; failing that, one with the same
-    indicator_id, but only when that id names a single treated indicator in the report (several
-    treated areas sharing ``pest_treated_area`` must not all borrow one plan).
-    """
-    by_text: dict = {}
-    by_id: dict = {}
-    for row in plan_rows.itertuples():
-        if _known(row.area_mu):
-            by_text.setdefault((row.report_id, str(row.indicator)), (float(row.area_mu), row.Index))
-            if _known(row.indicator_id):
-                by_id.setdefault((row.report_id, str(row.indicator_id)), []).append(
-                    (float(row.area_mu), row.Index))
-    for row in comp.itertuples():
-        if _known(row.plan):
-            mu = float(row.plan) * AREA_TO_MU[str(row.unit)]
-            by_text.setdefault((str(row.report_id), str(row.indicator)), (mu, None))
-            if _known(row.indicator_id):
-                by_id.setdefault((str(row.report_id), str(row.indicator_id)), []).append((mu, None))
-    ids_of = actual.groupby(["report_id", "indicator"], sort=False)["indicator_id"].first()
-    n_ids = actual.drop_duplicates(["report_id", "indicator"]).groupby(
-        ["report_id", "indicator_id"]).size()
-    used: set = set()
 
-    def plan_for(rid, indicator):
-        hit = by_text.get((rid, indicator))
-        iid = ids_of.get((rid, indicator))
-        if hit is None and _known(iid) and n_ids.get((rid, iid), 0) == 1 \
-                and len(by_id.get((rid, str(iid)), [])) == 1:
-            hit = by_id[(rid, str(iid))][0]
-        if hit is None:
-            return None
-        used.add(hit[1])
-        return hit[0]
+def _coverage_panel(ax, kind: str, block: pd.DataFrame, color: str, multi: bool):
+    n = len(block)
+    for y, row in enumerate(block.itertuples(index=False)):
+        if row.missing:
+            _missing_band(ax, y, 0.6, row.text)
+            continue
+        if _known(row.base):
+            ax.barh(y, row.base, height=0.75, color=BASE_FILL, edgecolor="0.6", linewidth=0.6, gid="base")
+        if kind == PLANNED:
+            ax.barh(y, row.value, height=0.42, facecolor="white", edgecolor=color, hatch="///", linewidth=1.0,
+                    gid="value")
+        else:
+            ax.barh(y, row.value, height=0.42, color=color, gid="value")
+        right = max(v for v in (row.value, row.base if _known(row.base) else 0.0) if v is not None)
+        ax.annotate(row.text, xy=(right, y), xytext=(4, 0), textcoords="offset points", ha="left",
+                    va="center", fontsize=10, color="0.15", annotation_clip=False)
+    labels = [axis_label(f"{r.report} {r.label}" if multi else r.label, width=30)
+              for r in block.itertuples(index=False)]
+    ax.set_yticks(range(n), labels, fontsize=10)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    _number_axis(ax, False)
+    known = [v for v in list(block["value"]) + list(block["base"]) if _known(v)]
+    hi = max(known, default=0.0)
+    ax.set_xlim(0, hi * 1.9 if hi > 0 else 1.0)
+    if not known:
+        ax.set_xticks([])
+    ax.set_title("计划任务" if kind == PLANNED else "完成情况", fontsize=10.5, loc="left")
 
-    return plan_for, used
+
+def _rate_panel(ax, rows: pd.DataFrame, color: str):
+    first = rows.iloc[0]
+    n = len(rows)
+    for y, row in enumerate(rows.itertuples(index=False)):
+        _bar_cell(ax, y, row.value if _known(row.value) else None, row.text, color, bool(row.missing),
+                  row.target if _known(row.target) else None, height=0.55)
+    ax.set_yticks(range(n), list(rows["report"]), fontsize=9.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    hi = max([v for v in list(rows["value"]) + list(rows["target"]) if _known(v)], default=1.0)
+    if first["unit"] == "%":
+        ax.set_xlim(0, max(hi, 100.0) * 1.45)
+        ax.set_xticks([0, 25, 50, 75, 100])
+    else:
+        ax.set_xlim(0, hi * 1.6 if hi > 0 else 1.0)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p, u=first["unit"]: f"{v:g}{u}"))
+    ax.grid(axis="x", color="0.9", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="x", labelsize=9)
+    ax.set_title(f"{first['label']} ({first['unit']})", fontsize=10.5, loc="left")
 
 
 # ---------------------------------------------------------------- output
@@ -741,7 +1011,8 @@ def save(fig: Figure, out_dir, name: str) -> tuple[Path, Path]:
     return png, svg
 
 
-__all__ = ["completion_rates", "fire_prevention", "pest_control", "save", "period_label",
+__all__ = ["completion_rates", "completion_rates_data", "fire_prevention", "fire_prevention_data", "pest_control",
+           "pest_control_data", "save", "file_name", "period_label",
            "scope_label", "source_line", "report_labels", "axis_label", "fmt_number", "fmt_tick", "fmt_rate",
            "MISSING", "INCONSISTENT", "NO_DATA", "DPI"]
 
