@@ -319,7 +319,7 @@ def _write_pack(root: Path, ckey: str, corpus: Corpus) -> None:
     tmp = final.with_name(f"{ckey}.{os.getpid()}.{threading.get_ident()}.tmp")
     src = corpus.texts._sources if isinstance(corpus.texts, _Texts) else {}
     texts = pd.DataFrame([(rid, p, k) for rid, (p, _, k) in src.items()], columns=["report_id", "path", "key"])
-    parts = {**corpus.tables(), "duplicates": corpus.duplicates, "errors": corpus.errors, "texts": texts}
+    parts = {**corpus.all_tables(), "duplicates": corpus.duplicates, "errors": corpus.errors, "texts": texts}
     try:
         tmp.mkdir(parents=True)
         for name, df in parts.items():
@@ -512,7 +512,8 @@ class Corpus:
         from .relations import coverage_rows
         return schema.frame("coverage", coverage_rows(schema.records(self.metrics)))
 
-    def tables(self) -> dict[str, pd.DataFrame]:
+    def all_tables(self) -> dict[str, pd.DataFrame]:
+        """Every corpus table by name, for export."""
         return {"meta": self.meta, "metrics": self.metrics, "tasks": self.tasks,
                 "completion": self.completion, "quality": self.quality}
 
@@ -1057,7 +1058,7 @@ def write_parquet(corpus: Corpus, out) -> Path:
     ``dask.dataframe.read_parquet(out / "metrics")``."""
     import pyarrow.parquet as pq
     out = Path(out)
-    parts = {**corpus.tables(), "duplicates": corpus.duplicates, "errors": corpus.errors}
+    parts = {**corpus.all_tables(), "duplicates": corpus.duplicates, "errors": corpus.errors}
     for name, df in parts.items():
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
