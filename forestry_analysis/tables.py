@@ -172,7 +172,7 @@ def _pipe_cells(line, off):
     out = []
     for a, b in zip(bars, bars[1:]):
         seg = line[a + 1:b]
-        lead = len(seg) - len(seg.lstrip())
+        lead = len(seg) - len(seg.lstrip()) if seg.strip() else 0
         out.append((off + a + 1 + lead, off + a + 1 + len(seg.rstrip())))
     return out
 

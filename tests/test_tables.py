@@ -267,3 +267,23 @@ def test_a_total_row_with_no_serial_number_keeps_its_serial_cell_empty():
     text = "表2 防火设施\n序号    项目      计划(处)    完成(处)\n1       瞭望台    4           4\n2       检查站    6           5\n        合计      10          9\n"
     (t,) = fa.read_report(text=text).tables
     assert list(t["序号"].fillna("")) == ["1", "2", ""] and list(t["项目"]) == ["瞭望台", "检查站", "合计"]
+
+
+def test_briefing_markdown_and_word_name_the_table_row_basis_in_chinese():
+    from forestry_analysis import brief
+    r = fa.read_report(text=PIPE)
+    frames = {"metrics": r.metrics, "completion": r.completion, "tasks": r.tasks, "quality": r.quality,
+              "meta": r.meta_table}
+    md = brief.summary_markdown(frames)
+    assert "| 配对依据 |" in md and "表格同行" in md and "table row" not in md
+    _, _, sections = brief.docx_content(frames)
+    header, rows = next(b for b in sections["二、计划完成情况"] if isinstance(b, tuple))
+    assert header[-1] == "配对依据" and {row[-1] for row in rows} == {"表格同行"}
+
+
+def test_all_tables_exports_the_table_cells():
+    r = fa.read_report(text=PIPE)
+    cells = r.all_tables()["table_cells"]
+    assert len(cells) == sum((len(t) + 1) * t.shape[1] for t in r.tables)    # the header row too
+    assert (cells.start <= cells.end).all()
+    assert set(cells[cells.header].raw) == {"序号", "指标", "年度计划", "完成", "完成率"}
