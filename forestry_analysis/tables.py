@@ -1,12 +1,15 @@
 """Statistics tables found in report text, and their cells as metrics.
 
 Readers render every table into ``Report.text`` as a pipe table (``| 指标 | 计划(亩) | 完成(亩) |``);
-a PDF text layer or a plain-text report gives columns aligned with two or more spaces or tabs.
-``find_tables`` finds both shapes, resolves the header rows into one label per column (a merged
-header cell is repeated over the columns it spans), fills merged row labels, and keeps the
-offsets of every cell in the text. ``cell_metrics`` turns the value cells into metrics rows:
+a PDF text layer or a plain-text report gives columns aligned with two or more spaces (cells
+placed under their columns by display width, so an empty cell is a gap) or separated by tabs;
+a table flattened to a list has its header one cell per line (序号 / 项目 / 单位 / 计划 / 完成)
+or on one line split by single spaces. ``find_tables`` finds these shapes, resolves the header
+rows into one label per column (a merged header cell is repeated over the columns it spans),
+fills merged row labels, and keeps the offsets of every cell in the text. ``cell_metrics`` turns the value cells into metrics rows:
 indicator from the row label (plus the column's subject when the column measures something
-of the row), unit from the cell, a unit column, the header or the table's unit note, kind
+of the row), unit from the cell, a unit column, the row label (造林面积(亩)), the header or the
+table's unit note, kind
 from the header. Why here and not in the prose extractor: a table's numbers have no unit or
 verb beside them; their meaning is in the row and column they stand in.
 All word lists are in ``lexicon/tables.toml``.
@@ -185,6 +188,12 @@ def _aligned_cells(line, off):
     if not stripped:
         return None
     lead = len(line) - len(line.lstrip())
+    if "\t" in stripped and "  " not in stripped:       # tab-separated: an empty cell between two tabs
+        out, pos = [], 0
+        for piece in line.rstrip(" \r").split("\t"):
+            out.append((off + pos, off + pos + len(piece.strip())) if piece.strip() else (off + pos, off + pos))
+            pos += len(piece) + 1
+        return out if len(out) >= 2 and all(b - a <= _MAX_CELL for a, b in out) else None
     out, pos = [], lead
     for m in _ALIGNED_SPLIT.finditer(line, lead):
         if m.start() >= len(line.rstrip()):

@@ -94,6 +94,12 @@ def write_aligned_text(path):
     path.write_text("\n".join([TITLE, BEFORE, CAPTION, NOTE, *table, AFTER]) + "\n", encoding="utf-8")
 
 
+def write_tab_text(path):
+    """Cells separated by one tab each, as copied from a spreadsheet (the 合计 row starts with a tab)."""
+    table = ["\t".join(row) for row in [HEADER] + ROWS]
+    path.write_text("\n".join([TITLE, BEFORE, CAPTION, NOTE, *table, AFTER]) + "\n", encoding="utf-8")
+
+
 def write_pdf(path):
     """A ruled table drawn with matplotlib's PDF backend, the CJK font embedded as TrueType."""
     matplotlib.use("pdf", force=False)
@@ -121,7 +127,8 @@ def write_pdf(path):
 
 WRITERS = {"docx": ("report.docx", write_docx), "pdf": ("report.pdf", write_pdf),
            "xlsx": ("report.xlsx", write_xlsx), "html": ("report.html", write_html),
-           "pipe": ("pipe.txt", write_pipe_text), "aligned": ("aligned.txt", write_aligned_text)}
+           "pipe": ("pipe.txt", write_pipe_text), "aligned": ("aligned.txt", write_aligned_text),
+           "tabs": ("tabs.txt", write_tab_text)}
 
 
 def _cell_rows(report):
@@ -162,7 +169,7 @@ def test_title_and_unit_note_are_found_in_every_format(reports, fmt):
     assert list(table.columns) == HEADER and list(table["项目"]) == [row[1] for row in ROWS]
 
 
-@pytest.mark.parametrize("fmt", ["docx", "pdf", "html", "pipe", "aligned"])
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "html", "pipe", "aligned", "tabs"])
 def test_prose_beside_the_table_is_read_alike_in_every_document_format(reports, fmt):
     m = reports[fmt].metrics
     prose = m[m.table_id.isna()]

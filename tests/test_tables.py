@@ -287,3 +287,13 @@ def test_all_tables_exports_the_table_cells():
     assert len(cells) == sum((len(t) + 1) * t.shape[1] for t in r.tables)    # the header row too
     assert (cells.start <= cells.end).all()
     assert set(cells[cells.header].raw) == {"序号", "指标", "年度计划", "完成", "完成率"}
+
+
+def test_tab_separated_rows_keep_an_empty_cell_in_its_column():
+    text = "表5 森林防火\n序号\t项目\t计划(次)\t完成(次)\t完成率\n1\t防火宣传\t20\t24\t120%\n2\t巡山检查\t300\t\t—\n\t合计\t320\t24\t\n"
+    r = fa.read_report(text=text)
+    m = r.metrics
+    assert list(zip(m.raw, m.kind, m.indicator)) == [
+        ("20", "plan", "防火宣传"), ("24", "actual", "防火宣传"), ("120%", "rate", "防火宣传完成率"),
+        ("300", "plan", "巡山检查"), ("320", "plan", "森林防火合计"), ("24", "actual", "森林防火合计")]
+    assert set(r.numbers[r.numbers.reason == "serial"].raw) == {"1", "2"}
