@@ -6,11 +6,10 @@ placed under their columns by display width, so an empty cell is a gap) or separ
 a table flattened to a list has its header one cell per line (序号 / 项目 / 单位 / 计划 / 完成)
 or on one line split by single spaces. ``find_tables`` finds these shapes, resolves the header
 rows into one label per column (a merged header cell is repeated over the columns it spans),
-fills merged row labels, and keeps the offsets of every cell in the text. ``cell_metrics`` turns the value cells into metrics rows:
-indicator from the row label (plus the column's subject when the column measures something
-of the row), unit from the cell, a unit column, the row label (造林面积(亩)), the header or the
-table's unit note, kind
-from the header. Why here and not in the prose extractor: a table's numbers have no unit or
+fills merged row labels, and keeps the offsets of every cell in the text. ``cell_metrics``
+turns the value cells into metrics rows: indicator from the row label (plus the column's
+subject when the column measures something of the row), unit from the cell, a unit column,
+the row label (造林面积(亩)), the header or the table's unit note, kind from the header. Why here and not in the prose extractor: a table's numbers have no unit or
 verb beside them; their meaning is in the row and column they stand in.
 All word lists are in ``lexicon/tables.toml``.
 """
