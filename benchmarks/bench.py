@@ -231,7 +231,7 @@ with dask.config.set({"temporary-directory": tmp + "/dask"}), \
         timed("proc_warm", cache=f"{tmp}/cache-proc-{r}", workers=2)
         b = timed("dask_cold", cache=f"{tmp}/cache-dask-{r}", engine="dask", client=client)
         timed("dask_warm", cache=f"{tmp}/cache-dask-{r}", engine="dask", client=client)
-        assert all(a.tables()[n].equals(b.tables()[n]) for n in a.tables()), "the engines disagree"
+        assert all(a.all_tables()[n].equals(b.all_tables()[n]) for n in a.all_tables()), "the engines disagree"
 print(json.dumps(out))
 """
 

@@ -144,7 +144,7 @@ def main(argv=None) -> int:
             if p is not None and not os.path.lexists(p):  # a broken or looping link is read (and reported) later
                 raise ReportReadError(p, "file not found")
         if args.command == "tables":
-            for path in write_tables(_corpus(args.paths).tables(), args.out, args.format):
+            for path in write_tables(_corpus(args.paths).all_tables(), args.out, args.format):
                 print(path)
         elif args.command == "brief":
             from forestry_analysis.present.brief import write_brief

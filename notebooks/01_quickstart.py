@@ -56,7 +56,7 @@ r.meta_table.drop(columns=["path"]).rename(columns=schema.labels("meta")).T
 
 # %%
 # NBVAL_CHECK_OUTPUT
-pd.Series({name: len(df) for name, df in r.tables().items()}, name="rows")
+pd.Series({name: len(df) for name, df in r.all_tables().items()}, name="rows")
 
 # %%
 # NBVAL_CHECK_OUTPUT

@@ -46,7 +46,7 @@ def test_charts_are_embedded_and_tables_are_word_tables(docx_path):
     doc = Document(docx_path)
     assert len(doc.inline_shapes) == 3
     headers = [[c.text for c in t.rows[0].cells] for t in doc.tables]
-    assert ["报告", "指标", "完成", "计划", "单位", "完成率", "报告完成率", "一致"] in headers
+    assert ["报告", "指标", "完成", "计划", "单位", "完成率", "报告完成率", "一致", "配对依据"] in headers
     assert all(len(t.rows) <= brief.DOCX_ROWS + 2 for t in doc.tables)
 
 

@@ -39,8 +39,8 @@ def make_corpus(folder: Path) -> Path:
 
 
 def assert_same_tables(a, b):
-    for name, df in a.tables().items():
-        pd.testing.assert_frame_equal(df, b.tables()[name], obj=name)
+    for name, df in a.all_tables().items():
+        pd.testing.assert_frame_equal(df, b.all_tables()[name], obj=name)
     pd.testing.assert_frame_equal(a.duplicates, b.duplicates)
     pd.testing.assert_frame_equal(a.errors, b.errors)
 
@@ -180,7 +180,7 @@ def _readable_tmp() -> Path:
 def _read_as_reader(folder, cache):
     def attempt():
         c, warned = read_quietly(folder, cache)
-        return dict(c.cache_info), warned, {n: df for n, df in c.tables().items()}
+        return dict(c.cache_info), warned, {n: df for n, df in c.all_tables().items()}
     return attempt
 
 
@@ -195,7 +195,7 @@ def test_a_read_only_cache_is_read_with_one_warning(as_other_user):
         info, warned, tables = value
         assert info.get("corpus") and info["hits"] == 3     # the whole-corpus file is used
         assert len(warned) == 1 and "read-only" in warned[0] and "nothing new is written" in warned[0]
-        for name, df in first.tables().items():
+        for name, df in first.all_tables().items():
             pd.testing.assert_frame_equal(tables[name], df, obj=name)
         drop_packs(Path(first.cache_info["dir"]))
         status, value = as_other_user(_read_as_reader(folder, cache))

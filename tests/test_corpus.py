@@ -80,8 +80,8 @@ def sorted_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def assert_same_corpus(a, b):
-    for name, df in a.tables().items():
-        pd.testing.assert_frame_equal(sorted_frame(df), sorted_frame(b.tables()[name]), obj=name)
+    for name, df in a.all_tables().items():
+        pd.testing.assert_frame_equal(sorted_frame(df), sorted_frame(b.all_tables()[name]), obj=name)
     pd.testing.assert_frame_equal(a.duplicates.sort_values("path").reset_index(drop=True),
                                   b.duplicates.sort_values("path").reset_index(drop=True))
     assert sorted(a.errors["path"]) == sorted(b.errors["path"])
@@ -233,16 +233,16 @@ def test_second_read_loads_from_the_cache_and_a_changed_file_is_read_again(tmp_p
     second = read_corpus(folder, cache=cache, workers=1)  # the whole corpus in one piece
     assert second.cache_info["hits"] == 3 and second.cache_info["misses"] == 0
     assert second.cache_info["corpus"]
-    for name, df in second.tables().items():
-        pd.testing.assert_frame_equal(df, first.tables()[name], obj=name)
+    for name, df in second.all_tables().items():
+        pd.testing.assert_frame_equal(df, first.all_tables()[name], obj=name)
     pd.testing.assert_frame_equal(second.duplicates, first.duplicates)
     assert second.texts["a01"] == A01  # texts come from the cache entry
     for pack in (cache / first.cache_info["dir"]).rglob("corpora/*"):
         shutil.rmtree(pack)
     per_file = read_corpus(folder, cache=cache, workers=1)  # each file from its own entry
     assert per_file.cache_info["hits"] == 3 and not per_file.cache_info.get("corpus")
-    for name, df in per_file.tables().items():
-        pd.testing.assert_frame_equal(df, first.tables()[name], obj=name)
+    for name, df in per_file.all_tables().items():
+        pd.testing.assert_frame_equal(df, first.all_tables()[name], obj=name)
 
     write(folder, "a01.txt", A01 + "\n全年完成营造林7万亩。\n")
     third = read_corpus(folder, cache=cache, workers=1)
@@ -315,8 +315,8 @@ def test_worker_processes_give_the_same_corpus_as_one_process(tmp_path):
     one = read_corpus(folder, cache=False, workers=1)
     two = read_corpus(folder, cache=tmp_path / "cache", workers=2, chunksize=2)
     assert_same_corpus(one, two)
-    for name, df in one.tables().items():  # same order too: file order
-        pd.testing.assert_frame_equal(df, two.tables()[name], obj=name)
+    for name, df in one.all_tables().items():  # same order too: file order
+        pd.testing.assert_frame_equal(df, two.all_tables()[name], obj=name)
 
 
 def test_dask_on_a_local_cluster_gives_the_same_tables_and_parquet_that_reads_back(tmp_path):
@@ -340,16 +340,16 @@ def test_dask_on_a_local_cluster_gives_the_same_tables_and_parquet_that_reads_ba
         warm = read_corpus(folder, engine="dask", client=client, cache=tmp_path / "cache")
         assert remote.cache_info["misses"] == 7 and warm.cache_info.get("corpus")  # the same caches
         metrics_dd = dd.read_parquet(str(tmp_path / "out" / "metrics")).compute()
-    for name, df in local.tables().items():   # identical, row for row, in file order
-        pd.testing.assert_frame_equal(remote.tables()[name], df, obj=name)
-        pd.testing.assert_frame_equal(warm.tables()[name], df, obj=name)
+    for name, df in local.all_tables().items():   # identical, row for row, in file order
+        pd.testing.assert_frame_equal(remote.all_tables()[name], df, obj=name)
+        pd.testing.assert_frame_equal(warm.all_tables()[name], df, obj=name)
     pd.testing.assert_frame_equal(remote.duplicates, local.duplicates)
     pd.testing.assert_frame_equal(remote.errors, local.errors)
     assert (remote.completion["basis"] == "another report").sum() == 1
     assert list(remote.duplicates["path"]) == [str(folder / "z_copy_gb.txt")]
     back = read_corpus(tmp_path / "out")
-    for name, df in local.tables().items():
-        pd.testing.assert_frame_equal(back.tables()[name], df, obj=name)
+    for name, df in local.all_tables().items():
+        pd.testing.assert_frame_equal(back.all_tables()[name], df, obj=name)
     assert back.errors.to_dict("records") == local.errors.to_dict("records")
     assert len(metrics_dd) == len(local.metrics)
     assert metrics_dd["value"].sum() == local.metrics["value"].sum()

@@ -62,8 +62,8 @@ def good_only(tmp_path) -> object:
 
 
 def assert_good_tables(c, expected):
-    for name, df in expected.tables().items():
-        got = c.tables()[name].drop(columns=["path"], errors="ignore")
+    for name, df in expected.all_tables().items():
+        got = c.all_tables()[name].drop(columns=["path"], errors="ignore")
         pd.testing.assert_frame_equal(got, df.drop(columns=["path"], errors="ignore"), obj=name)
 
 

@@ -150,9 +150,9 @@ def test_unit_column_and_year_headers():
     assert c.basis.eq("table row").all()
 
 
-def test_stat_tables_resolve_headers_and_keep_title_and_unit_note():
+def test_report_tables_resolve_headers_and_keep_title_and_unit_note():
     r = fa.read_report(text=PIPE)
-    (t,) = r.stat_tables
+    (t,) = r.tables
     assert list(t.columns) == ["序号", "指标", "年度计划", "完成", "完成率"]
     assert t.attrs["title"] == "表1 2023年营造林完成情况" and t.attrs["unit_note"] == "（单位：万亩）"
     assert t.loc[1, "完成"] == "XX" and len(t) == 4
@@ -186,5 +186,114 @@ def test_prose_around_a_table_is_still_read():
 def test_a_line_of_prose_with_wide_spaces_is_no_table():
     text = "一、森林防火\n全年开展巡护3000人次，  扑救火灾2起。\n二、造林  完成造林500亩。\n"
     r = fa.read_report(text=text)
-    assert r.stat_tables == [] and set(r.metrics.raw) == {"3000人次", "2起", "500亩"}
+    assert r.tables == [] and set(r.metrics.raw) == {"3000人次", "2起", "500亩"}
 
+
+
+ONE_CELL_PER_LINE = """三、营造林
+表3 营造林任务完成情况
+序号
+项目
+单位
+计划
+完成
+1
+造林
+亩
+8000
+6500
+2
+森林抚育
+万亩
+1.5
+1.6
+下一步继续推进森林抚育。
+"""
+
+
+def test_a_table_flattened_to_one_cell_per_line_gives_metrics_with_the_unit_column():
+    r = fa.read_report(text=ONE_CELL_PER_LINE)
+    m = r.metrics
+    assert list(zip(m.raw, m.value, m.unit_written, m.kind, m.indicator)) == [
+        ("8000", 8000, "亩", "plan", "造林"), ("6500", 6500, "亩", "actual", "造林"),
+        ("1.5", 15000, "万亩", "plan", "森林抚育"), ("1.6", 16000, "万亩", "actual", "森林抚育")]
+    assert set(r.numbers[r.numbers.reason == "serial"].raw) == {"1", "2"}
+    c = r.completion
+    assert list(zip(c.indicator, c.plan, c.actual, c.basis)) == [
+        ("造林", 8000, 6500, "table row"), ("森林抚育", 15000, 16000, "table row")]
+    (t,) = r.tables
+    assert t.attrs["title"] == "表3 营造林任务完成情况" and list(t.columns) == ["序号", "项目", "单位", "计划", "完成"]
+
+
+def test_a_numbered_list_under_a_one_line_header_gives_one_row_per_line():
+    text = ("四、森林防火\n序号 项目 单位 计划 完成 完成率\n1 防火宣传 次 20 24 120%\n"
+            "2 巡山检查 人次 300 285 95%\n森林防火形势总体平稳。\n")
+    r = fa.read_report(text=text)
+    m = r.metrics
+    assert list(zip(m.raw, m.unit, m.kind, m.indicator)) == [
+        ("20", "次", "plan", "防火宣传"), ("24", "次", "actual", "防火宣传"), ("120%", "%", "rate", "防火宣传完成率"),
+        ("300", "人次", "plan", "巡山检查"), ("285", "人次", "actual", "巡山检查"), ("95%", "%", "rate", "巡山检查完成率")]
+    assert (m.category == "fire_prevention").all()
+
+
+def test_a_unit_in_the_row_label_is_the_unit_of_that_rows_cells_but_not_of_its_rate():
+    text = ("表1 营造林完成情况\n（单位：万亩）\n| 指标 | 计划 | 完成 | 完成率 |\n"
+            "| 造林面积(亩) | 500 | 450 | 90 |\n| 义务植树（万株） | 50 | 52 | 104 |\n| 森林抚育 | 1.5 | 1.2 | 80 |\n")
+    m = _metrics(text)
+    assert list(zip(m.value, m.unit_written, m.indicator)) == [
+        (500, "亩", "造林面积"), (450, "亩", "造林面积"), (90, "%", "造林面积完成率"),
+        (500000, "万株", "义务植树"), (520000, "万株", "义务植树"), (104, "%", "义务植树完成率"),
+        (15000, "万亩", "森林抚育"), (12000, "万亩", "森林抚育"), (80, "%", "森林抚育完成率")]
+
+
+def test_aligned_rows_place_cells_under_their_columns_and_repeat_a_merged_label():
+    text = """表4 造林分类完成情况
+类别      项目          计划(亩)    完成(亩)    完成率
+造林      人工造林      5000        4500        90%
+          封山育林      3000                    —
+          合计          8000        4500
+"""
+    r = fa.read_report(text=text)
+    (t,) = r.tables
+    assert list(t["类别"]) == ["造林", "造林", "造林"]
+    assert list(t["完成(亩)"].fillna("")) == ["4500", "", "4500"] and list(t["完成率"].fillna("")) == ["90%", "—", ""]
+    m = r.metrics
+    assert list(zip(m.raw, m.kind, m.indicator)) == [
+        ("5000", "plan", "人工造林"), ("4500", "actual", "人工造林"), ("90%", "rate", "人工造林完成率"),
+        ("3000", "plan", "封山育林"), ("8000", "plan", "造林分类合计"), ("4500", "actual", "造林分类合计")]
+
+
+def test_a_total_row_with_no_serial_number_keeps_its_serial_cell_empty():
+    text = "表2 防火设施\n序号    项目      计划(处)    完成(处)\n1       瞭望台    4           4\n2       检查站    6           5\n        合计      10          9\n"
+    (t,) = fa.read_report(text=text).tables
+    assert list(t["序号"].fillna("")) == ["1", "2", ""] and list(t["项目"]) == ["瞭望台", "检查站", "合计"]
+
+
+def test_briefing_markdown_and_word_name_the_table_row_basis_in_chinese():
+    from forestry_analysis.present import brief
+    r = fa.read_report(text=PIPE)
+    frames = {"metrics": r.metrics, "completion": r.completion, "tasks": r.tasks, "quality": r.quality,
+              "meta": r.meta_table}
+    md = brief.summary_markdown(frames)
+    assert "| 配对依据 |" in md and "表格同行" in md and "table row" not in md
+    _, _, sections = brief.docx_content(frames)
+    header, rows = next(b for b in sections["二、计划完成情况"] if isinstance(b, tuple))
+    assert header[-1] == "配对依据" and {row[-1] for row in rows} == {"表格同行"}
+
+
+def test_all_tables_exports_the_table_cells():
+    r = fa.read_report(text=PIPE)
+    cells = r.all_tables()["table_cells"]
+    assert len(cells) == sum((len(t) + 1) * t.shape[1] for t in r.tables)    # the header row too
+    assert (cells.start <= cells.end).all()
+    assert set(cells[cells.header].raw) == {"序号", "指标", "年度计划", "完成", "完成率"}
+
+
+def test_tab_separated_rows_keep_an_empty_cell_in_its_column():
+    text = "表5 森林防火\n序号\t项目\t计划(次)\t完成(次)\t完成率\n1\t防火宣传\t20\t24\t120%\n2\t巡山检查\t300\t\t—\n\t合计\t320\t24\t\n"
+    r = fa.read_report(text=text)
+    m = r.metrics
+    assert list(zip(m.raw, m.kind, m.indicator)) == [
+        ("20", "plan", "防火宣传"), ("24", "actual", "防火宣传"), ("120%", "rate", "防火宣传完成率"),
+        ("300", "plan", "巡山检查"), ("320", "plan", "森林防火合计"), ("24", "actual", "森林防火合计")]
+    assert set(r.numbers[r.numbers.reason == "serial"].raw) == {"1", "2"}

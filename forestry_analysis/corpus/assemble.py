@@ -75,7 +75,8 @@ class Corpus:
         from forestry_analysis.pipeline.relations import coverage_rows
         return schema.frame("coverage", coverage_rows(schema.records(self.metrics)))
 
-    def tables(self) -> dict[str, pd.DataFrame]:
+    def all_tables(self) -> dict[str, pd.DataFrame]:
+        """Every corpus table by name, for export."""
         return {"meta": self.meta, "metrics": self.metrics, "tasks": self.tasks,
                 "completion": self.completion, "quality": self.quality}
 

@@ -106,7 +106,7 @@ def _write_pack(root: Path, ckey: str, corpus: Corpus) -> None:
     tmp = final.with_name(f"{ckey}.{os.getpid()}.{threading.get_ident()}.tmp")
     src = corpus.texts._sources if isinstance(corpus.texts, _Texts) else {}
     texts = pd.DataFrame([(rid, p, k) for rid, (p, _, k) in src.items()], columns=["report_id", "path", "key"])
-    parts = {**corpus.tables(), "duplicates": corpus.duplicates, "errors": corpus.errors, "texts": texts}
+    parts = {**corpus.all_tables(), "duplicates": corpus.duplicates, "errors": corpus.errors, "texts": texts}
     try:
         tmp.mkdir(parents=True)
         for name, df in parts.items():
@@ -194,7 +194,7 @@ def write_parquet(corpus: Corpus, out) -> Path:
     ``dask.dataframe.read_parquet(out / "metrics")``."""
     import pyarrow.parquet as pq
     out = Path(out)
-    parts = {**corpus.tables(), "duplicates": corpus.duplicates, "errors": corpus.errors}
+    parts = {**corpus.all_tables(), "duplicates": corpus.duplicates, "errors": corpus.errors}
     for name, df in parts.items():
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)

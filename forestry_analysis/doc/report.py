@@ -261,17 +261,19 @@ class Report:
     table_cells = _table("table_cells", "Every cell of every statistics table, with its labels and offsets.")
 
     @cached_property
-    def stat_tables(self) -> list[pd.DataFrame]:
-        """The statistics tables: one DataFrame each (columns = resolved header labels, one row
-        per body row, merged cells filled); ``attrs`` hold table_id, title, unit_note, start and
-        end. Cell offsets are in ``table_cells`` (attrs do not survive most pandas operations)."""
+    def tables(self) -> list[pd.DataFrame]:
+        """The report's statistics tables: one DataFrame each (columns = resolved header labels,
+        one row per body row, merged cells filled); ``attrs`` hold table_id, title, unit_note,
+        start and end. Cell offsets are in ``table_cells`` (attrs do not survive most pandas
+        operations)."""
         from forestry_analysis.pipeline.tables_report import frames
         return frames(self)
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name (for export)."""
+    def all_tables(self) -> dict[str, pd.DataFrame]:
+        """Every extracted table by name, for export (the statistics tables' cells as ``table_cells``)."""
         return {name: getattr(self, name) for name in
-                ("meta_table", "outline", "sentences", "tasks", "metrics", "numbers", "completion", "quality")}
+                ("meta_table", "outline", "sentences", "tasks", "metrics", "numbers", "completion", "quality",
+                 "table_cells")}
 
     def explain(self, row) -> dict:
         """Why a metric row got its category: ``row`` is a row of ``metrics`` (or its index).

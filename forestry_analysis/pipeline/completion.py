@@ -269,7 +269,8 @@ TABLE_ROW = "table row"   # basis of a pair read from one row of a statistics ta
 
 def basis_label(basis: str) -> str:
     """Chinese label of a pairing basis for deliverables (表格同行 for a table row)."""
-    return {TABLE_ROW: lexicon.toml("tables.toml")["completion"]["basis_label"]}.get(basis, basis)
+    from forestry_analysis.present.labels import display
+    return display("basis", basis)
 
 
 def pair_table_rows(metrics: list[dict], report_id: str) -> list[dict]:

@@ -1,19 +1,22 @@
 """Statistics tables found in report text, and their cells as metrics.
 
 Readers render every table into ``Report.text`` as a pipe table (``| 指标 | 计划(亩) | 完成(亩) |``);
-a PDF text layer or a plain-text report gives columns aligned with two or more spaces or tabs.
-``find_tables`` finds both shapes, resolves the header rows into one label per column (a merged
-header cell is repeated over the columns it spans), fills merged row labels, and keeps the
-offsets of every cell in the text. ``cell_metrics`` turns the value cells into metrics rows:
-indicator from the row label (plus the column's subject when the column measures something
-of the row), unit from the cell, a unit column, the header or the table's unit note, kind
-from the header. Why here and not in the prose extractor: a table's numbers have no unit or
+a PDF text layer or a plain-text report gives columns aligned with two or more spaces (cells
+placed under their columns by display width, so an empty cell is a gap) or separated by tabs;
+a table flattened to a list has its header one cell per line (序号 / 项目 / 单位 / 计划 / 完成)
+or on one line split by single spaces. ``find_tables`` finds these shapes, resolves the header
+rows into one label per column (a merged header cell is repeated over the columns it spans),
+fills merged row labels, and keeps the offsets of every cell in the text. ``cell_metrics``
+turns the value cells into metrics rows: indicator from the row label (plus the column's
+subject when the column measures something of the row), unit from the cell, a unit column,
+the row label (造林面积(亩)), the header or the table's unit note, kind from the header. Why here and not in the prose extractor: a table's numbers have no unit or
 verb beside them; their meaning is in the row and column they stand in.
 All word lists are in ``lexicon/tables.toml``.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -172,7 +175,7 @@ def _pipe_cells(line, off):
     out = []
     for a, b in zip(bars, bars[1:]):
         seg = line[a + 1:b]
-        lead = len(seg) - len(seg.lstrip())
+        lead = len(seg) - len(seg.lstrip()) if seg.strip() else 0
         out.append((off + a + 1 + lead, off + a + 1 + len(seg.rstrip())))
     return out
 
@@ -185,6 +188,12 @@ def _aligned_cells(line, off):
     if not stripped:
         return None
     lead = len(line) - len(line.lstrip())
+    if "\t" in stripped and "  " not in stripped:       # tab-separated: an empty cell between two tabs
+        out, pos = [], 0
+        for piece in line.rstrip(" \r").split("\t"):
+            out.append((off + pos, off + pos + len(piece.strip())) if piece.strip() else (off + pos, off + pos))
+            pos += len(piece) + 1
+        return out if len(out) >= 2 and all(b - a <= _MAX_CELL for a, b in out) else None
     out, pos = [], lead
     for m in _ALIGNED_SPLIT.finditer(line, lead):
         if m.start() >= len(line.rstrip()):
@@ -215,6 +224,89 @@ def _blocks(work, splitter, shape):
         yield run
 
 
+def _is_header(cells) -> bool:
+    """Whether short texts are a table's header: the first names the rows (序号, 项目, 指标…),
+    another a kind of value (计划, 完成, 完成率…), none is a number or a 单位 note."""
+    lx = _lex()["header"]
+    if len(cells) < 3 or not any(cells[0].startswith(w) for w in lx["serial"] + lx["label"]):
+        return False
+    if not any(_has(c, lx["plan"] + lx["actual"] + lx["rate"]) for c in cells[1:]):
+        return False
+    return all(len(c) <= 12 and not _numeric(c) and not _lex()["_note"].search(c)
+               and not re.search(r"[。，；,;]", c) for c in cells)
+
+
+def _row_fits(header, cells) -> bool:
+    """Whether ``cells`` are a body row under ``header``: a value, placeholder or nothing under
+    every kind header (at least one value), short labels elsewhere."""
+    lx = _lex()["header"]
+    kinds = lx["plan"] + lx["actual"] + lx["rate"]
+    got = False
+    for h, c in zip(header, cells):
+        if _has(h, kinds) and not any(h.startswith(w) for w in lx["serial"] + lx["label"]):
+            if cell_value(c) is None and not _is_empty(c):
+                return False
+            got = got or cell_value(c) is not None
+        elif len(c) > _MAX_CELL or "。" in c:
+            return False
+    return got
+
+
+def _list_at(work, lines, i):
+    """A table flattened to a list at line ``i``: the header one cell per line (序号 / 项目 / 单位 /
+    计划 / 完成, then each row as many lines) or on one line split by single spaces (then
+    each row a line). (rows of cell spans, next line index) or None."""
+    off, line = lines[i]
+    tokens = [(off + m.start(), off + m.end()) for m in re.finditer(r"\S+", line)]
+    text = lambda sp: work[sp[0]:sp[1]]
+    if len(tokens) >= 3 and _is_header([text(t) for t in tokens]):
+        header, rows, j = [text(t) for t in tokens], [tokens], i + 1
+        while j < len(lines):
+            o, ln = lines[j]
+            cells = [(o + m.start(), o + m.end()) for m in re.finditer(r"\S+", ln)]
+            if len(cells) != len(header) or not _row_fits(header, [text(c) for c in cells]):
+                break
+            rows.append(cells)
+            j += 1
+        return (rows, j) if len(rows) > 1 else None
+    single = []
+    for o, ln in lines[i:i + 13]:
+        stripped = ln.strip()
+        if not stripped or " " in stripped or len(stripped) > 12 or _numeric(stripped):
+            break
+        lead = len(ln) - len(ln.lstrip())
+        single.append((o + lead, o + lead + len(stripped)))
+    for k in range(len(single), 2, -1):
+        header = [text(sp) for sp in single[:k]]
+        if not _is_header(header):
+            continue
+        rows, j = [single[:k]], i + k
+        while j + k <= len(lines):
+            cells = []
+            for o, ln in lines[j:j + k]:
+                lead = len(ln) - len(ln.lstrip())
+                cells.append((o + lead, o + len(ln.rstrip())))
+            if any(a >= b for a, b in cells) or not _row_fits(header, [text(c) for c in cells]):
+                break
+            rows.append(cells)
+            j += k
+        if len(rows) > 1:
+            return rows, j
+    return None
+
+
+def _list_blocks(work):
+    """Runs of a table flattened to a list (see ``_list_at``), each as rows of cell spans."""
+    lines, i = list(_lines(work)), 0
+    while i < len(lines):
+        got = _list_at(work, lines, i)
+        if got:
+            yield got[0]
+            i = got[1]
+        else:
+            i += 1
+
+
 def _spread(cells, n):
     """A header row with fewer cells than the table: each merged cell repeated over the
     columns it spans (k cells over n columns: the first stays, the rest share n-1 evenly)."""
@@ -227,6 +319,53 @@ def _spread(cells, n):
     return cells + [None] * (n - k)
 
 
+def _width(s: str) -> int:
+    """Display width of ``s``: a CJK character is two columns, a tab runs to the next multiple of 8."""
+    w = 0
+    for ch in s:
+        w = (w // 8 + 1) * 8 if ch == "\t" else w + (2 if unicodedata.east_asian_width(ch) in "WF" else 1)
+    return w
+
+
+def _columns_at(work, spans):
+    """(first, last) display column of each cell of one line."""
+    line_start = work.rfind("\n", 0, spans[0][0]) + 1
+    return [(_width(work[line_start:a]), _width(work[line_start:b])) for a, b in spans]
+
+
+def _grid(work, rows, n):
+    """Where each column starts on screen, from the first line that has every column."""
+    full = next(r for r in rows if len(r) == n)
+    return [a for a, _ in _columns_at(work, full)]
+
+
+def _place(work, spans, grid):
+    """A line with fewer cells than the table: each cell under the column it overlaps most
+    (an empty cell leaves a gap, not a shift); None where nothing stands."""
+    bounds = list(zip(grid, grid[1:] + [10 ** 6]))
+    out = [None] * len(grid)
+    for sp, (a, b) in zip(spans, _columns_at(work, spans)):
+        overlap = [min(b, hi) - max(a, lo) for lo, hi in bounds]
+        j = max(range(len(grid)), key=lambda k: (overlap[k], -abs(grid[k] - a)))
+        if out[j] is not None:
+            return spans + [None] * (len(grid) - len(spans))
+        out[j] = sp
+    return out
+
+
+def _fill_merged_labels(body):
+    """A row label merged down over several rows (written once, in the first): the rows below
+    with nothing in the first column take it, unless it is a serial number or a total."""
+    above = None
+    for row in body:
+        first = row[0]
+        if first.start is None and above is not None and any(c.start is not None for c in row[1:]):
+            row[0] = Cell(first.row, 0, above.raw, above.start, above.end, above.text)
+        elif first.start is not None:
+            label = first.text.strip()
+            above = None if _numeric(label) or is_total(label) else first
+
+
 def _make(work, text, run, shape, tid):
     rows = [r for r in run if r is not None]
     if len(rows) < 2:
@@ -236,21 +375,19 @@ def _make(work, text, run, shape, tid):
         counts = [len(r) for r in rows]
         if counts.count(n) < 2 and not (len(rows) == 2 and counts[0] == counts[1]):
             return None
-    lines, last_label = [], None
+    lines = []
     sep = next((i for i, r in enumerate(run) if r is None), None)
+    grid = _grid(work, rows, n) if shape == "aligned" else None
     for i, spans in enumerate(rows):
-        cells_t = [work[a:b] for a, b in spans]
-        is_value_row = any(_numeric(t) for t in cells_t[1:])
-        if len(spans) < n and is_value_row and shape == "aligned" and last_label is not None:
-            spans = [last_label] * (n - len(spans)) + spans      # merged row label above
+        is_value_row = any(_numeric(work[a:b]) for a, b in spans[1:])
+        if len(spans) < n and is_value_row and grid is not None:
+            spans = _place(work, spans, grid)
         elif len(spans) < n:
             spans = _spread(spans, n) if not is_value_row else spans + [None] * (n - len(spans))
         row = []
         for j, sp in enumerate(spans):
             a, b = sp if sp is not None else (None, None)
             row.append(Cell(i, j, "" if a is None else text[a:b], a, b, "" if a is None else work[a:b]))
-        if row[0].start is not None and not _numeric(row[0].text):
-            last_label = (row[0].start, row[0].end)
         lines.append(row)
     # Header rows: from the top, rows with no value cell past the first column (a pipe
     # table's separator line says where they end).
@@ -263,6 +400,8 @@ def _make(work, text, run, shape, tid):
     body = lines[n_header:]
     if not any(_numeric(c.text) for r in body for c in r[1:]):
         return None
+    if shape == "aligned":
+        _fill_merged_labels(body)
     starts = [c.start for r in lines for c in r if c.start is not None]
     ends = [c.end for r in lines for c in r if c.end is not None]
     first, last = min(starts), max(ends)
@@ -337,6 +476,13 @@ def find_tables(text: str) -> list[Table]:
         if any(a <= first[0][0] < b for a, b in taken):
             continue
         t = _make(work, text, run, "aligned", len(found))
+        if t:
+            found.append(t)
+    taken = [(t.start, t.end) for t in found]
+    for run in _list_blocks(work):
+        if any(a <= run[0][0][0] < b for a, b in taken):
+            continue
+        t = _make(work, text, run, "list", len(found))
         if t:
             found.append(t)
     found.sort(key=lambda t: t.start)
@@ -414,6 +560,15 @@ def _row_label(row, cols: Columns) -> str:
     return ""
 
 
+def _label_unit(label: str):
+    """A row label without the unit it names, and that unit: 造林面积(亩) → 造林面积, (', 1.0, 亩)."""
+    for m in _BRACKET.finditer(label):
+        got = header_unit(m.group(0))
+        if got:
+            return (label[:m.start()] + label[m.end():]).strip(), got
+    return label, None
+
+
 def _clean_label(text: str) -> str:
     t = re.sub(r"^\s*(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、])\s*", "", text)
     return re.sub(r"\s+", "", t)
@@ -485,11 +640,11 @@ def cell_metrics(t: Table) -> list[CellMetric]:
     tot_of = totals(t, cols)
     out = []
     for i, row in enumerate(t.body):
-        label = _clean_label(_row_label(row, cols))
+        label, row_unit = _label_unit(_row_label(row, cols))
+        label = _clean_label(label)
         group = "".join(_clean_label(row[j].text) for j in cols.labels[:-1] if j < len(row))
-        row_unit = None
         if cols.unit is not None and cols.unit < len(row):
-            row_unit = unit_at(row[cols.unit].text)
+            row_unit = unit_at(row[cols.unit].text) or row_unit
         for j in cols.values:
             if j >= len(row) or row[j].start is None:
                 continue
@@ -502,7 +657,8 @@ def cell_metrics(t: Table) -> list[CellMetric]:
             if v.unit is not None:
                 scale, factor, unit = v.scale, v.factor, v.unit
             else:
-                got = h_unit or row_unit or note_unit
+                rate_column = column_kind(col_label, h_unit[2] if h_unit else None) == "rate"
+                got = h_unit if rate_column else row_unit or h_unit or note_unit
                 if got and v.scale:
                     got = (v.scale + got[0], v.factor * got[1], got[2])
                 scale, factor, unit = got if got else (v.scale, v.factor, None)
@@ -510,7 +666,7 @@ def cell_metrics(t: Table) -> list[CellMetric]:
             if unit is None and kind == "rate":
                 scale, factor, unit = "", 1.0, units()["%"]
             subject = column_subject(col_label, kind) if t.n_header else ""
-            name = _title_subject(t.title) + label if is_total(label) and not subject else label
+            name = _title_subject(t.title) + label if is_total(label) else label
             ind = name + subject if subject and subject not in name else (name or subject or col_label)
             value = None if v.value is None else v.value * factor * (unit.to_base if unit else 1.0)
             written = scale + unit.surface if unit else scale

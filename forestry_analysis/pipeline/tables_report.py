@@ -1,5 +1,5 @@
 """Rows of one report's statistics tables for ``Report``: cell metrics in the metrics schema,
-the ``table_cells`` long table and one DataFrame per table (``Report.stat_tables``)."""
+the ``table_cells`` long table and one DataFrame per table (``Report.tables``)."""
 from __future__ import annotations
 
 from bisect import bisect_right

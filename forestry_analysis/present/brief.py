@@ -432,9 +432,9 @@ def completion_blocks(completion: pd.DataFrame, m: pd.DataFrame):
         rows.append([names.get(rid, rid), r.indicator, _fmt_amount(r.actual), _fmt_amount(r.plan),
                      r.unit,
                      rate, plots.fmt_rate(float(r.stated_rate)) if _known(r.stated_rate) else None,
-                     consistent])
+                     consistent, zh.display("basis", getattr(r, "basis", None))])
     head = f"共 {len(completion)} 项；完成数或计划数缺失 {lost} 项；报告完成率与数字不符 {bad} 项。"
-    return head, (["报告", "指标", "完成", "计划", "单位", "完成率", "报告完成率", "一致"], rows)
+    return head, (["报告", "指标", "完成", "计划", "单位", "完成率", "报告完成率", "一致", "配对依据"], rows)
 
 
 def _quality_lines(quality: pd.DataFrame, metrics: pd.DataFrame, m: pd.DataFrame, meta) -> list[str]:
