@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "samples" / "seed_banan_2020h1.txt"
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 SCRIPT = Path(sys.executable).parent / "forestry-analysis"
-CORPUS_TABLES = ["meta", "metrics", "tasks", "completion", "quality"]
+CORPUS_TABLES = ["meta", "metrics", "tasks", "completion", "quality", "table_cells"]
 
 
 def run(*args, cwd=ROOT, timeout=300):

@@ -405,3 +405,18 @@ def test_a_row_outside_the_schema_makes_its_file_an_error_not_a_silent_na(tmp_pa
                         lambda *a: [dict(r, severity="fatal") for r in real(*a)] or [dict(severity="fatal")])
     c = read_corpus(folder, cache=False, workers=1)
     assert len(c) == 0 and "quality.severity: not a category: fatal" in c.errors["reason"].item()
+
+
+def test_the_corpus_keeps_every_table_cell_pointing_at_its_text(tmp_path):
+    """Statistics-table cells are a corpus table too (exported by ``tables``), each with
+    offsets into its own report's text and that report's org and period."""
+    c = read_corpus(Path(__file__).parent / "data" / "formats", progress=False, cache=tmp_path / "cache")
+    cells = c.table_cells
+    assert len(cells) > 0 and cells["report_id"].nunique() >= 2
+    assert "table_cells" in c.all_tables()
+    for rid, start, end, raw in zip(cells["report_id"], cells["start"], cells["end"], cells["raw"]):
+        if pd.notna(start):
+            assert c.texts[rid][int(start):int(end)] == raw
+    again = read_corpus(Path(__file__).parent / "data" / "formats", progress=False, cache=tmp_path / "cache")
+    assert again.cache_info["hits"] > 0
+    pd.testing.assert_frame_equal(again.table_cells, cells)

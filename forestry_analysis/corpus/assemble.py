@@ -54,6 +54,7 @@ class Corpus:
     tasks: pd.DataFrame
     completion: pd.DataFrame
     quality: pd.DataFrame
+    table_cells: pd.DataFrame
     duplicates: pd.DataFrame
     errors: pd.DataFrame
     texts: Mapping = field(default_factory=dict, repr=False)
@@ -78,7 +79,7 @@ class Corpus:
     def all_tables(self) -> dict[str, pd.DataFrame]:
         """Every corpus table by name, for export."""
         return {"meta": self.meta, "metrics": self.metrics, "tasks": self.tasks,
-                "completion": self.completion, "quality": self.quality}
+                "completion": self.completion, "quality": self.quality, "table_cells": self.table_cells}
 
 
 def _unique_id(rid: str, taken: set) -> str:
@@ -138,7 +139,7 @@ def _finish(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     if cross:
         completion = pd.concat([_strings(completion), schema.frame("completion", cross)], ignore_index=True)
     out = {"meta": meta, "completion": completion}
-    out.update({n: frames[n] for n in ("metrics", "tasks", "quality")})
+    out.update({n: frames[n] for n in ("metrics", "tasks", "quality", "table_cells")})
     for n in TABLES:
         out[n] = _with_meta(out[n], meta)
     return {n: _categorize(df) for n, df in out.items()}

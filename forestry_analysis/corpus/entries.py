@@ -20,7 +20,7 @@ from forestry_analysis.doc.report import Report, read_report
 from forestry_analysis.errors import ReportReadError
 
 
-TABLES = ("metrics", "tasks", "completion", "quality")
+TABLES = ("metrics", "tasks", "completion", "quality", "table_cells")
 ALL_TABLES = ("meta",) + TABLES
 META_COLUMNS = ["org", "region", "year", "period"]
 # Repeated strings of the corpus tables become pandas categories (same columns and names).
