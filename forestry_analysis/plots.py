@@ -512,9 +512,13 @@ def _rate_shown(value, unit, shown_unit) -> float | None:
 
 
 def _measure(row, spec) -> tuple[bool, float | None]:
-    """(row is in the spec's unit, its value in the spec's unit or None when lost)."""
+    """(row is in the spec's unit, its value in the spec's unit or None when lost); a rate of
+    another rate type than charts.toml ``rate_types`` is not in the spec."""
     unit = _text(row.unit)
     if unit not in spec["units"]:
+        return False, None
+    rate_type = _text(getattr(row, "rate_type", None))
+    if spec["unit"] in ("%", "‰") and rate_type and rate_type not in _lexicon()["rate_types"]:
         return False, None
     lost = bool(row.missing) if _known(row.missing) else False
     if spec.get("area"):
