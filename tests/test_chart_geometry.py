@@ -203,3 +203,14 @@ def test_pest_lost_area_is_a_label_not_a_bar():
     fig = plots.pest_control(metrics, None, META)
     assert list(_drawn(fig).values()) == [pytest.approx(15000)]
     assert _missing_labels(fig) == [plots.MISSING]
+
+
+def test_fire_rate_against_its_control_target_is_not_the_rate():
+    text = ("某县林业局2021年工作总结\n全县发生森林火灾19起，受害森林面积为123.42公顷，占省下达控制指标的13.1%；"
+            "森林受害率为0.087‰，占省下达控制指标的13.1%。")
+    r = fa.read_report(text=text, report_id=RID)
+    data = plots.fire_prevention_data(r.metrics, r.meta).set_index("indicator")
+    assert data.loc["damage_rate", "value"] == pytest.approx(0.087)     # not 13.1% = 131‰
+    assert pd.isna(data.loc["damage_rate", "target"])                  # 13.1% of the target is no target
+    assert data.loc["damage_area", "value"] == pytest.approx(123.42 * 15)
+    assert data.loc["incidents", "text"] == "19起"

@@ -405,3 +405,25 @@ def test_charts_show_chinese_when_drawn_under_the_users_own_style():
     with plt.style.context("ggplot"), matplotlib.rc_context({"font.family": ["serif"]}):
         for name, fig in charts.items():
             assert not [str(w.message) for w in _render(fig) if "missing from font" in str(w.message)], name
+
+
+@pytest.mark.parametrize("case", ["one_report", "corpus"])
+def test_every_chart_is_slide_shaped_with_few_panels_and_file_names_as_source(case):
+    metrics, completion, meta = CASES[case]()
+    for name, fig in _charts(metrics, completion, meta).items():
+        w, h = fig.get_size_inches()
+        assert 1.6 <= w / h <= 1.9, name
+        assert len(fig.axes) <= 12, name
+        source = next(t.get_text() for t in fig.texts if t.get_gid() == "source")
+        assert source.startswith("来源：") and "/" not in source, name
+        assert f"{SEED}.txt" in source, name
+
+
+def test_companion_tables_are_the_rows_drawn():
+    metrics, completion, meta = CASES["corpus"]()
+    fire = plots.fire_prevention_data(metrics, meta)
+    assert len(_bars(plots.fire_prevention(metrics, meta))) == int(fire["value"].notna().sum())
+    pest = plots.pest_control_data(metrics, completion, meta)
+    drawn = [p for ax in plots.pest_control(metrics, completion, meta).axes for p in ax.patches
+             if p.get_gid() == "value"]
+    assert len(drawn) == int(pest["value"].notna().sum())

@@ -1,16 +1,16 @@
 """Briefing charts drawn from the package's tables (one report or a whole corpus).
 
-Every function takes schema frames, returns a ``matplotlib.figure.Figure`` (no pyplot state)
-and never hides a lost number: a mention whose number was lost is drawn as a hatched
-placeholder labelled 数据缺失, never as a zero-length bar. Titles name region and period from
-``meta``; a footer names the source reports.
+Every chart takes schema frames, returns a slide-shaped ``matplotlib.figure.Figure`` (no
+pyplot state, rcParams untouched) and has a companion ``*_data`` function returning exactly
+the table it draws, with the same arguments. A lost number is a short 数据缺失 label at zero,
+never a bar. Titles name what, where and when from ``meta``; a footer names the report files.
+What the fire-prevention and pest-control charts count is data: ``lexicon/charts.toml``.
 """
 from __future__ import annotations
 
 import functools
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
@@ -25,34 +25,16 @@ from forestry_analysis.present import fonts
 from forestry_analysis import lexicon
 from forestry_analysis.doc import schema
 from forestry_analysis.present import labels as zh
-from forestry_analysis.pipeline.categories import labels as category_labels
 
 MISSING = "数据缺失"
 INCONSISTENT = "报告完成率与数字不符"
 NO_DATA = "无数据"
 DPI = 200
 
-PERIOD_LABELS = {"H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
-                 "Q3": "第三季度", "Q4": "第四季度", "annual": "全年"}
-# Share of the year elapsed at the end of a period, for the time-progress reference line.
-TIME_ELAPSED = {"H1": (0.5, "时间过半 (50%)")}
 AREA_TO_MU = {"亩": 1.0, "公顷": 15.0, "平方米": 0.0015, "平方公里": 1500.0, "平方千米": 1500.0}
-# Units that are not counts of things (kept out of the counts panel).
-NOT_COUNTS = {"%", "‰", "元", "天", "年", "月", "日", "小时", "公里", "千米", "米", "吨", "公斤", "千克",
-              "斤", "立方米"}
-PEST_SURVEY = ("踏查", "普查", "调查", "监测")
 
-CATEGORY_COLORS = {
-    "afforestation": "#4c9a2a", "fire_prevention": "#e8871e", "pest_control": "#7b5ea7",
-    "forest_resources": "#2f6fae", "ecology": "#1b998b", "epidemic": "#8c8c8c",
-    "party_building": "#b5477a", "project": "#8a6d3b", "other": "#a0a0a0",
-}
-REPORT_COLORS = ["#2f6fae", "#e8871e", "#4c9a2a", "#b5477a", "#7b5ea7", "#1b998b", "#8a6d3b",
-                 "#c0392b", "#5d6d7e", "#d4ac0d"]
 MISSING_EDGE = "#7f7f7f"
 ALERT = "#d62728"
-PLAN_FILL = "#dcdcdc"
-SURVEY_HATCH = "...."
 
 _META_COLS = ["title", "region", "org", "year", "period", "report_kind", "path"]
 
@@ -68,7 +50,7 @@ def period_label(year, period) -> str:
     if len(p) == 3 and p[0] == "M" and p[1:].isdigit():
         p = f"{int(p[1:])}月"
     else:
-        p = PERIOD_LABELS.get(p, p)
+        p = zh.display("period", p) or p
     return y + p
 
 
@@ -301,15 +283,6 @@ def _number_axis(ax, log: bool):
         ax.spines[side].set_visible(False)
 
 
-def _latest(df: pd.DataFrame, ids: list[str], max_reports: int):
-    """Keep the latest ``max_reports`` reports (``ids`` is in time order) and say so."""
-    if len(ids) <= max_reports:
-        return df, ids, ""
-    keep = ids[-max_reports:]
-    note = f"图中显示最近{max_reports}份报告，共{len(ids)}份"
-    return df[df["report_id"].astype(str).isin(keep)], keep, note
-
-
 def _legend(ax, handles, fontsize: float = 8.5):
     """Legend in a band above ``ax`` (under the title), as many columns as fit the width."""
     if not handles:
@@ -514,9 +487,13 @@ def _rate_shown(value, unit, shown_unit) -> float | None:
 
 
 def _measure(row, spec) -> tuple[bool, float | None]:
-    """(row is in the spec's unit, its value in the spec's unit or None when lost)."""
+    """(row is in the spec's unit, its value in the spec's unit or None when lost); a rate of
+    another rate type than charts.toml ``rate_types`` is not in the spec."""
     unit = _text(row.unit)
     if unit not in spec["units"]:
+        return False, None
+    rate_type = _text(getattr(row, "rate_type", None))
+    if spec["unit"] in ("%", "‰") and rate_type and rate_type not in _lexicon()["rate_types"]:
         return False, None
     lost = bool(row.missing) if _known(row.missing) else False
     if spec.get("area"):
@@ -695,7 +672,7 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
     parts = [(p, data[data["panel"] == p]) for p in (FIRE_ACTIVITY, FIRE_OUTCOME) if (data["panel"] == p).any()]
     widths = [part["indicator"].nunique() for _, part in parts]
     subs = fig.subfigures(1, len(parts), width_ratios=widths, wspace=0.04) if len(parts) > 1 else [fig]
-    colors = {FIRE_ACTIVITY: CATEGORY_COLORS["fire_prevention"], FIRE_OUTCOME: "#b03a2e"}
+    colors = {FIRE_ACTIVITY: zh.category_colours()["fire_prevention"], FIRE_OUTCOME: "#b03a2e"}
     height = 0.38 if len(ids) <= 3 else 0.55
     at = {rid: i for i, rid in enumerate(ids)}
     for n, (sub, (panel, part)) in enumerate(zip(subs, parts)):
@@ -913,7 +890,7 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
     parts = [p for p, ok in (("cov", blocks), ("rate", rate_keys)) if ok]
     subs = fig.subfigures(1, len(parts), width_ratios=[1.5 if p == "cov" else 1 for p in parts],
                           wspace=0.04) if len(parts) > 1 else [fig]
-    color = CATEGORY_COLORS["pest_control"]
+    color = zh.category_colours()["pest_control"]
     handles = []
     for sub, part in zip(subs, parts):
         if part == "cov":
