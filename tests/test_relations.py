@@ -141,3 +141,14 @@ def test_readme_summarize_example_gives_the_texts_total():
     row = s[(s["indicator"] == "pest_treated_area") & (s["kind"] == "actual")]
     assert row["value"].tolist() == [48073 + 44738 + 2079] and row["unit"].tolist() == ["亩"]
     assert r.metrics.loc[r.metrics["indicator_id"] == "pest_treated_area", "value"].sum() == 142513
+
+
+def test_summarize_never_adds_two_classifiers_or_two_lengths():
+    """车次 and 场次 are both counts, 公里 and 米 both lengths: neither pair is one unit."""
+    m = _report("一、防火宣传\n开展防火宣传564车次。\n二、防火演练\n开展防火宣传169场次。\n"
+                "三、道路\n新修防火道路5公里。\n四、其他\n新修防火道路300米。").metrics
+    assert m["indicator"].nunique() == 2           # the same two things measured, in two units each
+    s = fa.summarize(m, by=())
+    got = {(u, v) for u, v in zip(s["unit"], s["value"])}
+    assert {("车次", 564), ("场次", 169), ("公里", 5), ("米", 300)} <= got
+    assert len(s) == 4

@@ -23,8 +23,10 @@ def _family(unit) -> str | None:
 
 
 def summarize(metrics: pd.DataFrame, by=("report_id",)) -> pd.DataFrame:
-    """One row per group × indicator × kind × unit family: ``value`` (NA when every mention was
-    lost), ``unit``, ``mentions`` (rows summed) and ``missing`` (rows whose number was lost).
+    """One row per group × indicator × kind × unit: ``value`` (NA when every mention was lost),
+    ``unit``, ``mentions`` (rows summed) and ``missing`` (rows whose number was lost). Areas are
+    added in 亩 (公顷 and 平方米 converted); any other unit only to the same unit: 车次 and 场次,
+    公里 and 米, 元 and 美元 stay apart.
     ``by=()`` sums the whole table."""
     by = [by] if isinstance(by, str) else list(by)
     m = metrics
@@ -39,8 +41,8 @@ def summarize(metrics: pd.DataFrame, by=("report_id",)) -> pd.DataFrame:
         base_unit=m["unit"].astype(object).where(family != "area", "亩"),
         lost=m["missing"].fillna(False).astype(bool) | m["value"].isna())
     m = m.loc[m["family"].notna() & ~m["family"].isin(["percent", "ratio"])]
-    keys = by + ["indicator_key", "kind", "family"]
-    cols = keys + ["value", "unit", "mentions", "missing"]
+    keys = by + ["indicator_key", "kind", "family", "base_unit"]   # 车次 and 场次 are both counts: never added
+    cols = by + ["indicator_key", "kind", "family", "value", "unit", "mentions", "missing"]
     if m.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in cols}).rename(columns={"indicator_key": "indicator"})
     g = m.groupby(keys, dropna=False, observed=True, sort=True)
