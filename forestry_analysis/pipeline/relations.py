@@ -275,7 +275,7 @@ def _rates(members, simple):
 
 def _restatements(rows):
     """restates: the same indicator, kind, value and unit stated in an earlier sentence (exact
-    quantities only: rates and approximate figures repeat by chance)."""
+    quantities only: rates and approximate figures repeat by chance; cells of one table never)."""
     seen: dict = {}
     for r in rows:
         v = _num(r.get("value"))
@@ -286,8 +286,14 @@ def _restatements(rows):
         first = seen.get(key)
         if first is None:
             seen[key] = r
-        elif first.get("sentence_id") != r.get("sentence_id"):
+        elif first.get("sentence_id") != r.get("sentence_id") and not _same_table(first, r):
             r["restates"] = first["metric_id"]
+
+
+def _same_table(a, b) -> bool:
+    """Two cells of one table: equal figures there are different cells, never a repeat."""
+    t, u = a.get("table_id"), b.get("table_id")
+    return isinstance(t, int) and t == u
 
 
 def _fraction(rate) -> float | None:

@@ -31,7 +31,7 @@ _PIPE = re.compile(r"\|")
 _RULE = re.compile(r"^[\s|:\-—=+]*$")          # |---|:--:| separator line
 _YEAR = re.compile(r"^(?:19|20)\d\d(?:[-—~至到](?:19|20)?\d\d)?\s*年度?(?:\d{1,2}月)?(?:[上下]半年)?$"
                    r"|^(?:19|20)\d\d[-—~至到](?:19|20)?\d\d$"
-                   r"|^\d{1,2}月(?:\d{1,2}日)?$|^\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?$")
+                   r"|^\d{1,2}月(?:\d{1,2}日)?$|^(?:19|20)\d\d[./-](?:0?[1-9]|1[0-2])(?:[./-]\d{1,2})?$")
 _BRACKET = re.compile(r"\(([^()]*)\)|/\s*(\S+)$")
 _MAX_CELL = 40          # a longer piece between wide spaces is prose, not a cell
 
@@ -395,7 +395,8 @@ def _make(work, text, run, shape, tid):
         n_header = sep
     else:
         n_header = 0
-        while n_header < min(3, len(lines) - 1) and not any(_numeric(c.text) for c in lines[n_header][1:]):
+        while n_header < min(3, len(lines) - 1) and (not any(_numeric(c.text) for c in lines[n_header][1:])
+                                                     or _column_numbers(lines[n_header])):
             n_header += 1
     body = lines[n_header:]
     if not any(_numeric(c.text) for r in body for c in r[1:]):
@@ -411,8 +412,14 @@ def _make(work, text, run, shape, tid):
     return t
 
 
+def _column_numbers(row) -> bool:
+    """The row numbering the columns under the header (甲 | 乙 | 丙 | 1 | 2 | 3)."""
+    return bool(row) and row[0].text.strip() in _lex()["rows"]["column_numbers"]
+
+
 def _labels(headers, n):
     """One label per column: the distinct header texts of the column, top to bottom."""
+    headers = [r for r in headers if not _column_numbers(r)]
     out = []
     for j in range(n):
         parts = []
@@ -507,17 +514,18 @@ def columns(t: Table) -> Columns:
     lx = _lex()["header"]
     n = len(t.labels)
     serial, labels, values, unit = set(), [], [], None
+    kind_words = lx["plan"] + lx["actual"] + lx["rate"]
     for j in range(n):
         h = t.labels[j] if t.n_header else ""
         cells = [r[j].text.strip() for r in t.body if j < len(r) and r[j].start is not None]
         cells = [c for c in cells if not _is_empty(c)]
-        if h and any(h.startswith(w) for w in lx["serial"]):
+        if h and any(h.startswith(w) for w in lx["serial"] + lx["score"]):
             serial.add(j)
-        elif h and h.strip() in lx["unit_column"]:
+        elif h and h.strip() in lx["unit_column"] and sum(unit_at(c) is not None for c in cells) * 2 > len(cells):
             unit = j
         elif not t.n_header and j == 0 and cells and all(re.fullmatch(r"\d{1,3}[.、]?", c) for c in cells):
             serial.add(j)
-        elif j == 0 or (h and _has(h, lx["label"]) and not header_unit(h)) or \
+        elif j == 0 or (h and _has(h, lx["label"]) and not header_unit(h) and not _has(h, kind_words)) or \
                 sum(_numeric(c) for c in cells) * 2 < len(cells):
             labels.append(j)
         else:
@@ -638,6 +646,7 @@ def cell_metrics(t: Table) -> list[CellMetric]:
     cols = columns(t)
     note_unit = unit_at(_lex()["_note"].sub("", half_width(t.unit_note))) if t.unit_note else None
     tot_of = totals(t, cols)
+    lx = _lex()["header"]
     out = []
     for i, row in enumerate(t.body):
         label, row_unit = _label_unit(_row_label(row, cols))
@@ -663,6 +672,8 @@ def cell_metrics(t: Table) -> list[CellMetric]:
                     got = (v.scale + got[0], v.factor * got[1], got[2])
                 scale, factor, unit = got if got else (v.scale, v.factor, None)
             kind = column_kind(col_label, unit)
+            if kind == "actual" and not _has(col_label, lx["actual"]) and _has(t.title, lx["plan"]):
+                kind = column_kind(t.title, unit)       # 防治任务表: a column with no kind word
             if unit is None and kind == "rate":
                 scale, factor, unit = "", 1.0, units()["%"]
             subject = column_subject(col_label, kind) if t.n_header else ""
