@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+import forestry_analysis as fa
 
 from forestry_analysis.pipeline.meta import extract_meta, is_plan_heading, is_problem_heading
 from forestry_analysis.doc.normalize import Normalized
@@ -181,3 +182,17 @@ def test_a_template_site_blurb_is_not_the_title_or_the_organisation():
 def test_less_common_plan_titles_make_a_plan_report(title):
     meta = extract_meta(Normalized(f"{title}\n一、造林目标\n完成植树造林0.7万亩。\n"))
     assert (meta["title"], meta["report_kind"], meta["year"]) == (title, "plan", 2022)
+
+
+def test_a_title_opening_with_a_place_and_its_year_gives_the_region():
+    m = fa.read_report(text="湘西州2020年度林业工作总结\n\n全州完成人工造林7123公顷。\n").meta
+    assert m["region"] == "湘西州" and m["org"] is None and m["year"] == 2020
+
+
+def test_a_scraped_pages_source_line_names_the_bureau_when_the_title_does_not():
+    text = ("2021年林业局部门整体支出绩效自评表\n2022-04-07 15:25 来源: 零陵区林业局 发布机构: 零陵区林业局\n\n"
+            "全年完成造林1.2万亩。\n")
+    m = fa.read_report(text=text).meta
+    assert (m["org"], m["region"]) == ("零陵区林业局", "零陵区")
+    other = fa.read_report(text=text.replace("来源: 零陵区林业局 发布机构: 零陵区林业局", "")).meta
+    assert other["region"] is None

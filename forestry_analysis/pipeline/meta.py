@@ -49,6 +49,9 @@ def _lex():
         org=re.compile(rf"((?:[\u4e00-\u9fffXx×*]{{1,7}}?(?:{alt(o['units'])}))*)"
                        rf"((?:[{''.join(u for u in o['units'] if len(u) == 1)}])?(?:{alt(o['suffixes'])}))"),
         org_lead=re.compile(rf"^(?:{alt(t['org_lead'])})"),
+        source=re.compile(rf"(?:{alt(d['org']['source_cues'])})\s*[:：]\s*(\S+)"),
+        # A title that opens with a place and then its year: 湘西州2020年度造林…完成情况统计表.
+        title_place=re.compile(rf"^((?:[\u4e00-\u9fff]{{1,7}}?(?:{alt(o['units'])}))+)(?=(?:19|20)\d{{2}}\s*年)"),
         placeholder=re.compile(d["year"]["placeholder"]),
         body_year=re.compile(rf"(?<!\d)((?:19|20)\d{{2}})\s*年(?={alt(d['year']['body_cues'])})"),
         period=re.compile(alt([w for w, _ in d["period"]["words"]])),
@@ -380,6 +383,13 @@ def extract_meta(norm, path=None) -> dict:
         org, region = _org(text[sig[0][0]:sig[0][1]])
     if org is None:
         org, region = _org(opening)
+    if region is None and title and (m := lex["title_place"].match(title)):
+        region = m.group(1)
+    if region is None:                     # a scraped page's 来源/发布机构 line names the bureau
+        cue = lex["source"].search(text, 0, body_start + lex["d"]["year"]["opening_chars"])
+        named = _org(cue.group(1)) if cue else (None, None)
+        if named[1] is not None and (org is None or named[0].endswith(org)):
+            org, region = named
     if region is not None and _PLACEHOLDER_NAME.search(region):
         region = None                      # XX县: a template's blank, not a place
     if region is None:

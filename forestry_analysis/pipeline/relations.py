@@ -74,6 +74,7 @@ def relate(rows: list[dict], text: str, simple: str | None = None) -> list[dict]
         _parts(members, simple, earlier)
         earlier = members
     _table_totals([rows[i] for i in order], simple)
+    _cell_totals([rows[i] for i in order])
     for members in by_sentence.values():
         _rates(members, simple)
     _restatements([rows[i] for i in order])
@@ -192,6 +193,24 @@ def _table_totals(rows, simple):
             parts.append(r)
             line = rs
         if len(parts) >= 2 and _fits(total, parts):
+            for r in parts:
+                r["part_of"] = total["metric_id"]
+
+
+def _cell_totals(rows):
+    """A statistics-table cell is a part of the cell in its column of the 合计/小计 row that sums
+    its row (``table_total_row``, found by the table parser), when the parts do not add up to
+    more than that total."""
+    at = {(r["table_id"], r["table_row"], r["table_col"]): r for r in rows if r.get("table_id") is not None}
+    groups: dict = {}
+    for r in rows:
+        if r.get("table_total_row") is None or r["part_of"] is not None:
+            continue
+        total = at.get((r["table_id"], r["table_total_row"], r["table_col"]))
+        if total is not None and total is not r and family(total) == family(r) and total["kind"] == r["kind"]:
+            groups.setdefault(id(total), (total, []))[1].append(r)
+    for total, parts in groups.values():
+        if _fits(total, parts):
             for r in parts:
                 r["part_of"] = total["metric_id"]
 
