@@ -4,6 +4,7 @@ The corpus cache goes to a temporary folder, never the user's home. Permission t
 code as an unprivileged user: root reads every file, so as root the code runs in a forked
 child that drops to ``nobody``.
 """
+import json
 import os
 import pickle
 import shutil
@@ -82,3 +83,27 @@ def unreadable_report():
     yield path
     path.chmod(0o644)
     shutil.rmtree(folder)
+
+
+SEED_KEY = json.loads((Path(__file__).parent / "cases" / "seed_key.json").read_text(encoding="utf-8"))
+
+
+def key_mismatches(metrics, text: str) -> list:
+    """Where a seed metrics table (a DataFrame, or one read back from an export) departs from
+    tests/cases/seed_key.json: a keyed row missing or read otherwise, a lost number not at its
+    place in ``text``, or a lost number the key does not list."""
+    rows = {str(r["raw"]): r for r in metrics.to_dict("records")}
+    bad = []
+    for want in SEED_KEY["metrics"]:
+        row = rows.get(want["raw"])
+        got = None if row is None else (float(row["value"]), row["unit"], bool(row["approx"]))
+        if got != (float(want["value"]), want["unit"], want.get("approx", False)):
+            bad.append((want["raw"], got))
+        elif want.get("names", "") not in str(row["indicator"]):
+            bad.append((want["raw"], row["indicator"]))
+    lost = {(text.index(ctx) + len(ctx) - len(unit), text.index(ctx) + len(ctx)) for ctx, unit in SEED_KEY["lost"]}
+    missing = metrics[metrics["missing"].astype(bool)]
+    found = {(int(s), int(e)) for s, e in zip(missing["start"], missing["end"])}
+    bad += [("lost number not found", text[s - 6:e]) for s, e in sorted(lost - found)]
+    bad += [("lost number not in the key", text[s - 6:e]) for s, e in sorted(found - lost)]
+    return bad

@@ -30,7 +30,7 @@ from pathlib import Path
 import cn2an
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 import forestry_analysis as fa
@@ -246,8 +246,8 @@ def report_texts(draw, max_pieces=4, max_piece=400, max_insertions=14):
     text = ""
     for _ in range(draw(st.integers(1, max_pieces))):
         src = draw(st.sampled_from(SAMPLE_TEXTS))
-        start = draw(st.integers(0, len(src)))
-        text += src[start:start + draw(st.integers(0, max_piece))]
+        start = draw(st.integers(0, len(src) - 1))
+        text += src[start:start + draw(st.integers(1, max_piece))]
     for ins in draw(st.lists(insertion, max_size=max_insertions)):
         pos = draw(st.integers(0, len(text)))
         text = text[:pos] + ins + text[pos:]
@@ -260,23 +260,32 @@ HARDENING = settings(max_examples=120, deadline=None, suppress_health_check=[Hea
 
 # --- property tests ---------------------------------------------------------------------------
 
-def run_counting_rejections(strategy, max_share: float, examples=(), **overrides):
+def run_counting_rejections(strategy, max_share: float, examples=(), max_blank: float = 0.1, **overrides):
     """Run ``check_text`` on texts drawn from ``strategy``; fail when more than ``max_share``
-    of them were refused as a ReportReadError, so a property cannot pass on inputs the
-    package never analysed."""
+    of them were refused as a ReportReadError, or when more than ``max_blank`` of the draws
+    were blank (filtered out: a blank text is refused by design, see test_edge_texts), so a
+    property cannot pass on inputs the package never analysed."""
     seen = Counter()
 
+    def not_blank(text):
+        seen["blank"] += not text.strip()
+        return bool(text.strip())
+
     @settings(HARDENING, **overrides)
-    @given(strategy.filter(str.strip))   # a blank text is refused by design (see test_edge_texts)
+    @given(strategy.filter(not_blank))
     def prop(text):
-        seen[check_text(text) is not None] += 1
+        outcome = "analysed" if check_text(text) is not None else "refused"
+        seen[outcome] += 1
+        event(outcome)
 
     for text in examples:
         prop = example(text=text)(prop)
     prop()
-    total = seen[True] + seen[False]
-    assert total > 0
-    assert seen[False] <= max_share * total, f"{seen[False]} of {total} generated texts were refused"
+    tried = seen["analysed"] + seen["refused"]
+    assert seen["analysed"] >= 20, seen
+    assert seen["refused"] <= max_share * tried, f"{seen['refused']} of {tried} generated texts were refused"
+    assert seen["blank"] <= max_blank * (tried + seen["blank"]), f"{seen['blank']} blank draws: {seen}"
+    return seen
 
 
 def test_generated_reports_never_crash_and_lose_nothing():
@@ -308,14 +317,19 @@ def test_every_sample_is_tiled_by_sentences_and_keeps_every_number(path):
     assert_invariants(report)
 
 
-@pytest.mark.parametrize("text", [
-    "\x00", "。", "\n\n一、\n", "(一)", "①②③", "XX年XX月XX日", "萬(wàn)", "(wàn)畝", '"' * 50, "《" * 50,
-    "1." * 200, "一、(一)一是1.(1)①" * 50, "\r" * 10 + "完成5亩", "\u2028一、造林\u2029(一)5亩", "林 \u3000 木",
-    "完成造林" + "1" * 400 + "亩", "完成" + "9" * 400 + "亩,占计划" + "9" * 400 + "亩的100%。", "萬(wàn)(wàn)畝",
-    "计划造林0亩,完成造林5亩,完成率%。", "5hm2", "X" * 2000 + "亩", "%" * 2000, "-".join(["5"] * 500) + "亩",
-], ids=lambda t: repr(t[:20]))
-def test_edge_texts(text):
-    check_text(text)
+@pytest.mark.parametrize("text, n_metrics", [
+    ("\x00", 0), ("。", 0), ("\n\n一、\n", 0), ("(一)", 0), ("①②③", 0), ("XX年XX月XX日", 0), ("萬(wàn)", 0),
+    ("(wàn)畝", 0), ('"' * 50, 0), ("《" * 50, 0), ("1." * 200, 0), ("一、(一)一是1.(1)①" * 50, 0),
+    ("\r" * 10 + "完成5亩", 1), ("\u2028一、造林\u2029(一)5亩", 1), ("林 \u3000 木", 0),
+    ("完成造林" + "1" * 400 + "亩", 1), ("完成" + "9" * 400 + "亩,占计划" + "9" * 400 + "亩的100%。", 3),
+    ("萬(wàn)(wàn)畝", 0), ("计划造林0亩,完成造林5亩,完成率%。", 3), ("5hm2", 1), ("X" * 2000 + "亩", 1),
+    ("%" * 2000, 0), ("-".join(["5"] * 500) + "亩", 1),
+], ids=lambda t: repr(t[:20]) if isinstance(t, str) else str(t))
+def test_edge_texts(text, n_metrics):
+    """Each is analysed (not refused), keeps its invariants and has the quantities it writes."""
+    report = check_text(text)
+    assert report is not None
+    assert len(report.metrics) == n_metrics, report.metrics[["raw", "value", "unit"]].to_dict("records")
 
 
 def test_lone_surrogate_is_a_read_error_not_a_crash():

@@ -1,7 +1,8 @@
 """Metric extraction: each number form, each not-a-metric reason, lost numbers, meaning.
 
 The cases live in tests/cases/quantities.jsonl (one JSON line per case: text, expected
-rows `res` matched in order by raw/value, and `not` pairs of (raw, reason) for the ledger).
+rows `res` matched one to one and in order, `allow` the raws of rows that may appear besides
+them, and `not` pairs of (raw, reason) for the ledger). Any other row fails the case.
 """
 import json
 import math
@@ -12,6 +13,8 @@ import pytest
 
 import forestry_analysis as fa
 from forestry_analysis.doc import schema
+
+from conftest import key_mismatches
 
 CASES = [json.loads(line) for line in
          (Path(__file__).parent / "cases" / "quantities.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -34,11 +37,17 @@ def _matches(row, want):
 def test_quantity_case(case):
     r = fa.read_report(text=case["text"])
     rows = r.metrics.to_dict("records")
-    pos = 0
-    for want in case["res"]:
-        found = next((i for i in range(pos, len(rows)) if _matches(rows[i], want)), None)
-        assert found is not None, f"no metric {want} after row {pos}; got {[(x['raw'], x['value'], x['unit'], x['kind']) for x in rows]}"
-        pos = found + 1
+    got = [(x["raw"], x["value"], x["unit"], x["kind"], x["missing"]) for x in rows]
+    wanted, allowed, extra = list(case["res"]), list(case.get("allow", [])), []
+    for row in rows:
+        if wanted and _matches(row, wanted[0]):
+            wanted.pop(0)
+        elif row["raw"] in allowed:
+            allowed.remove(row["raw"])
+        else:
+            extra.append(row["raw"])
+    assert not wanted, f"no metric {wanted[0]} in order; got {got}"
+    assert not extra, f"rows not in the case: {extra}; got {got}"
     ledger = list(zip(r.numbers["raw"], r.numbers["reason"], r.numbers["is_metric"]))
     for raw, reason in case.get("not", []):
         assert (raw, reason, False) in ledger, f"{raw!r} should be ledgered as {reason}; ledger {ledger}"
@@ -99,10 +108,15 @@ def test_indicator_catalogue_maps_synonyms_to_one_id():
     assert set(r.metrics["indicator_id"]) == {"afforestation_area"}
 
 
-def test_lexicons_load_and_are_well_formed():
+def test_areas_in_hectares_and_square_metres_are_converted_to_mu():
+    """1 公顷 = 15 亩, 1 平方米 = 0.0015 亩; a length has no area."""
+    r = fa.read_report(text="完成森林抚育450公顷,改造低效林3.2万亩,建设苗圃12000平方米,新建防火道路2.5公里。")
+    got = [(raw, None if pd.isna(mu) else float(mu)) for raw, mu in zip(r.metrics["raw"], r.metrics["area_mu"])]
+    assert got == [("450公顷", 6750.0), ("3.2万亩", 32000.0), ("12000平方米", 18.0), ("2.5公里", None)]
+
+
+def test_lexicons_are_well_formed():
     from forestry_analysis import lexicon
-    from forestry_analysis.pipeline.quantities import units
-    assert units.units()["万亩" if "万亩" in units.units() else "亩"].base_unit == "亩"
     ids = [r["id"] for r in lexicon.table("indicators.csv")]
     assert len(ids) == len(set(ids))
     cats = set(lexicon.toml("categories.toml"))
@@ -110,6 +124,11 @@ def test_lexicons_load_and_are_well_formed():
     for r in lexicon.table("indicators.csv"):
         assert not r["category"] or r["category"] in cats
         assert r["family"] in ("", "area", "money", "count", "percent", "length", "volume", "mass")
+
+
+def test_seed_metrics_and_lost_numbers_match_the_hand_made_key():
+    r = fa.read_report("data/samples/seed_banan_2020h1.txt")
+    assert key_mismatches(r.metrics, r.text) == []
 
 
 def test_every_metric_in_the_samples_names_what_it_measures():

@@ -46,6 +46,11 @@ def test_relation_pattern_is_read(case):
                 assert _row(m, e[field])["metric_id"] == got, (field, e)
         if "rate_type" in e:
             assert row["rate_type"] == e["rate_type"], (e, row["rate_type"])
+    listed = {_row(m, e["row"], e.get("occurrence", 0))["metric_id"] for e in case["expect"]}
+    unlisted = m[~m["metric_id"].isin(listed)]
+    related = [(row["raw"], f) for _, row in unlisted.iterrows()
+               for f in ("part_of", "rate_of", "restates") if not _na(row[f])]
+    assert not related, f"relations the case does not list: {related}"
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if "sums" in c], ids=lambda c: c["pattern"])

@@ -546,6 +546,9 @@ class _Extractor:
             v = list(verbs.rx.finditer(window))
             if not v or _DIGIT.search(window) or _BLANK.search(window):
                 continue
+            i = bisect_left(taken_starts, cs)
+            if i < len(taken_starts) and taken_starts[i] < s:
+                continue   # 出动两个工作组: the phrase already has its number
             if _region_reason(self.regions, s, end) or not self.ctx.in_body(s):
                 continue
             unit = units()[m.group()]
