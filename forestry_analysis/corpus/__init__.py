@@ -32,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from forestry_analysis import lexicon
 from forestry_analysis.doc import schema
 from forestry_analysis.corpus.cache import (CACHE_ENV, CacheWarning, Corrupt, cache_root, cache_version, default_cache_dir, discard,  # noqa: F401
                     entry_path, file_key, read_table, write_table)
@@ -46,9 +47,6 @@ META_COLUMNS = ["org", "region", "year", "period"]
 # Repeated strings of the corpus tables become pandas categories (same columns and names).
 CATEGORY_COLUMNS = ("report_id", "org", "region", "period", "unit", "unit_written", "section",
                     "subsection", "indicator", "indicator_id", "basis", "plan_report_id", "code", "item")
-# Month in which a period ends: a plan pairs with an actual of a later period of the same org.
-_PERIOD_END = {"Q1": 3, "H1": 6, "Q2": 6, "Q3": 9, "H2": 12, "Q4": 12, "annual": 12}
-_PERIOD_START = {"Q1": 0, "H1": 0, "Q2": 3, "Q3": 6, "H2": 6, "Q4": 9, "annual": 0}
 # -- entries: one Arrow row per file ------------------------------------------------------
 
 
@@ -568,12 +566,8 @@ def _period_end(year, period, kind=None) -> int | None:
     plan = kind == "plan"
     if not isinstance(period, str):
         return int(year) * 12 if plan else None
-    if period.startswith("M") and period[1:].isdigit():
-        month = int(period[1:])
-        month = month - 1 if plan else month
-    else:
-        month = (_PERIOD_START if plan else _PERIOD_END).get(period)
-    return None if month is None else int(year) * 12 + month
+    p = lexicon.period(period)
+    return None if p is None else int(year) * 12 + (p.start if plan else p.end)
 
 
 _PAIR_COLUMNS = ["report_id", "start", "end", "raw", "value", "unit", "kind", "category", "indicator",

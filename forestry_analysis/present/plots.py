@@ -21,6 +21,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
+from forestry_analysis import lexicon
+from forestry_analysis.pipeline.quantities.units import units
 from forestry_analysis.present import fonts
 from forestry_analysis.doc import schema
 from forestry_analysis.present import labels as zh
@@ -31,21 +33,13 @@ INCONSISTENT = "报告完成率与数字不符"
 NO_DATA = "无数据"
 DPI = 200
 
-PERIOD_LABELS = {"H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
-                 "Q3": "第三季度", "Q4": "第四季度", "annual": "全年"}
-# Share of the year elapsed at the end of a period, for the time-progress reference line.
-TIME_ELAPSED = {"H1": (0.5, "时间过半 (50%)")}
-AREA_TO_MU = {"亩": 1.0, "公顷": 15.0, "平方米": 0.0015, "平方公里": 1500.0, "平方千米": 1500.0}
+AREA_TO_MU = {s: u.to_mu for s, u in units().items() if u.family == "area"}   # from lexicon/units.csv
 # Units that are not counts of things (kept out of the counts panel).
 NOT_COUNTS = {"%", "‰", "元", "天", "年", "月", "日", "小时", "公里", "千米", "米", "吨", "公斤", "千克",
               "斤", "立方米"}
 PEST_SURVEY = ("踏查", "普查", "调查", "监测")
 
-CATEGORY_COLORS = {
-    "afforestation": "#4c9a2a", "fire_prevention": "#e8871e", "pest_control": "#7b5ea7",
-    "forest_resources": "#2f6fae", "ecology": "#1b998b", "epidemic": "#8c8c8c",
-    "party_building": "#b5477a", "project": "#8a6d3b", "other": "#a0a0a0",
-}
+CATEGORY_COLORS = zh.category_colours("chart")                                 # from lexicon/colours.toml
 REPORT_COLORS = ["#2f6fae", "#e8871e", "#4c9a2a", "#b5477a", "#7b5ea7", "#1b998b", "#8a6d3b",
                  "#c0392b", "#5d6d7e", "#d4ac0d"]
 MISSING_EDGE = "#7f7f7f"
@@ -64,11 +58,7 @@ def period_label(year, period) -> str:
     p = "" if not _known(period) else str(period)
     if p == "annual":
         return f"{y[:-1]}年度" if y else "全年"
-    if len(p) == 3 and p[0] == "M" and p[1:].isdigit():
-        p = f"{int(p[1:])}月"
-    else:
-        p = PERIOD_LABELS.get(p, p)
-    return y + p
+    return y + zh.period(p)
 
 
 def _known(v) -> bool:
@@ -76,10 +66,9 @@ def _known(v) -> bool:
 
 
 def _period_rank(period) -> float:
-    p = str(period) if _known(period) else ""
-    if p.startswith("M") and p[1:].isdigit():
-        return int(p[1:])
-    return {"Q1": 3, "Q2": 6, "H1": 6, "Q3": 9, "Q4": 12, "H2": 12, "annual": 12.5}.get(p, 13)
+    """Time order of periods: by the month each ends (a whole year after the others ending in December)."""
+    p = lexicon.period(str(period)) if _known(period) else None
+    return 13 if p is None else p.end + (0.5 if p.end - p.start == 12 else 0)
 
 
 def meta_table(meta, *frames) -> pd.DataFrame:
