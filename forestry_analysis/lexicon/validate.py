@@ -1,8 +1,9 @@
 """What each lexicon file may hold, declared file by file, and the checks that enforce it.
 
-A check takes a value and returns the problem with it, or None. ``TOML`` maps dotted paths
-(``*`` matches one key) to the checks of the values found there; every list of words in
-every TOML file must also hold no empty and no repeated word. ``TABLES`` gives a CSV file's
+A check takes a value and returns the problem with it, or None. ``TOML`` pairs dotted paths
+(``*`` matches one key) with the checks of the values found there; ``REGEXES`` names the
+paths that hold regular expressions. Every list of words in every TOML file must also hold
+no empty and no repeated word. ``TABLES`` gives a CSV file's
 columns with the check of each and the column whose values are keys (unique). ``LINES``
 gives the check of each entry of a one-entry-per-line file and what in it must be unique.
 The first problem raises ``LexiconError`` with the file and the line.
@@ -136,12 +137,24 @@ TOML = {
                      ("default_chart", colour), ("default_highlight", colour)],
     "labels.toml": [("", has_keys(*_LABEL_GROUPS, "period_months"))]
                    + [(f"{g}.*", word) for g in _LABEL_GROUPS] + [("period_months.*", months)],
-    "meta.toml": [("preamble.header_lines", each(regex)), ("trailer.lines", each(regex)),
-                  ("trailer.inline_tail", regex), ("title.strip_suffix", regex), ("year.placeholder", regex),
-                  ("period.month", regex), ("period.words", each(period_word))],
-    "phrases.toml": [("*.*_pattern", regex)],
-    "tables.toml": [("note.pattern", regex)],
+    "meta.toml": [("period.words", each(period_word))],
 }
+
+# file → paths holding a regular expression (or a list of them) rather than words.
+REGEXES = {
+    "meta.toml": ("preamble.header_lines", "trailer.lines", "trailer.inline_tail", "title.strip_suffix",
+                  "year.placeholder", "period.month"),
+    "phrases.toml": ("*.*_pattern",),
+    "tables.toml": ("note.pattern",),
+}
+
+
+def regexes(v):
+    return each(regex)(v) if isinstance(v, list) else regex(v)
+
+
+for name, paths in REGEXES.items():
+    TOML.setdefault(name, []).extend((p, regexes) for p in paths)
 
 TABLES = {
     "units.csv": ("surface", {"surface": word, "base_unit": word, "to_base": number, "family": FAMILY,
@@ -173,7 +186,7 @@ def _paths(data: dict, prefix=()):
             yield from _paths(v, prefix + (k,))
 
 
-def _matches(path: tuple, pattern: str) -> bool:
+def matches(path: tuple, pattern: str) -> bool:
     """Whether ``path`` fits ``pattern``, component by component (``*`` is one key)."""
     parts = pattern.split(".") if pattern else []
     return len(parts) == len(path) and all(fnmatchcase(k, p) for k, p in zip(path, parts))
@@ -194,7 +207,7 @@ def check_toml(name: str, src: str, data: dict) -> None:
             if problem := each(word)(value):
                 _fail(name, _toml_line(src, path, _item(problem, value)), f"{dotted}: {problem}")
         for pattern, check in rules:
-            if not _matches(path, pattern):
+            if not matches(path, pattern):
                 continue
             problem = check(path[-1]) if isinstance(check, Key) else check(value)
             if problem:
