@@ -76,8 +76,7 @@ def _toml_entries(name: str) -> list[tuple[str, bool]]:
 def entries() -> dict[str, list[tuple[str, bool]]]:
     """Lexicon file → its entries, as (text, is a regex), each listed once."""
     out = {}
-    folder = Path(lexicon.path("units.csv")).parent
-    for f in sorted(folder.iterdir()):
+    for f in sorted(Path(lexicon.__file__).parent.iterdir()):     # read through lexicon: overlays apply
         name = f.name
         if name in NOT_LOOKED_FOR:
             continue

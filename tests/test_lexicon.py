@@ -1,5 +1,6 @@
 """The lexicon loads its data files once and refuses a bad entry with the file and the line;
 its alternation builder puts the longest word first."""
+import importlib.util
 import re
 from pathlib import Path
 
@@ -10,6 +11,14 @@ from forestry_analysis import lexicon
 from forestry_analysis.errors import LexiconError
 
 LEXICON = Path(fa.__file__).parent / "lexicon"
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "lexicon_coverage.py"
+
+
+def _coverage_script():
+    spec = importlib.util.spec_from_file_location("lexicon_coverage", SCRIPT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def _clear():
@@ -148,3 +157,19 @@ def test_periods_come_from_labels_toml():
     assert q3.elapsed == 0.75 and lexicon.period("annual").elapsed is None
     assert lexicon.period("M06").elapsed == 0.5 and lexicon.period("M06").label == "6月"
     assert lexicon.period("Y9") is None and lexicon.period(None) is None
+
+
+def test_every_lexicon_entry_occurs_in_a_test_text(monkeypatch):
+    monkeypatch.delenv(lexicon.ENV_VAR, raising=False)
+    _clear()
+    missing = {name: m for name, (_, m) in _coverage_script().coverage().items() if m}
+    assert missing == {}, "add a case (tests/cases/*.jsonl) using: " + repr(missing)
+
+
+def test_an_entry_added_without_a_case_is_reported_uncovered(overlay):
+    slogan, unit = "三个" + "代表", "立方" + "码"        # built here, so that no test text holds them whole
+    overlay("slogans.txt", _append(slogan))
+    overlay("units.csv", _append(f"{unit},立方米,0.76,volume,,0"))
+    got = _coverage_script().coverage()
+    assert got["slogans.txt"][1] == [slogan] and got["units.csv"][1] == [unit]
+    assert got["units.csv"][0] == len(lexicon.table("units.csv"))
