@@ -121,10 +121,16 @@ def test_lexicon_error_is_a_value_error():
 def test_every_package_file_loads_clean(monkeypatch):
     monkeypatch.delenv(lexicon.ENV_VAR, raising=False)
     _clear()
-    files = sorted(p.name for p in LEXICON.iterdir() if p.suffix in (".toml", ".csv", ".txt"))
-    assert len(files) >= 16
+    files = lexicon.check_all()
+    assert len(files) >= 16 and "units.csv" in files and "meta.toml" in files and "slogans.txt" in files
     for name in files:
         assert _load(name)
+
+
+def test_check_all_finds_a_bad_overlay_file(overlay):
+    overlay("scales.csv", _append("兆,a lot"))
+    with pytest.raises(LexiconError, match=r"scales\.csv, line 11: factor: 'a lot' is not a number"):
+        lexicon.check_all()
 
 
 def test_an_unchanged_overlay_file_loads_like_the_package_one(overlay):

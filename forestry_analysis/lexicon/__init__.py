@@ -42,7 +42,8 @@ def toml(name: str) -> dict:
         data = tomllib.loads(src)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column \d+\)", str(e))
-        raise LexiconError(_open(name), int(m.group(1)) if m else None, re.sub(r"\s*\(at line.*\)$", "", str(e))) from None
+        problem = re.sub(r"\s*\(at line.*\)$", "", str(e))
+        raise LexiconError(_open(name), int(m.group(1)) if m else None, problem) from None
     validate.check_toml(name, src, data)
     return data
 
@@ -90,6 +91,15 @@ def path(name: str) -> str:
     if name.endswith(".txt"):
         lines(name)
     return str(_open(name))
+
+
+def check_all() -> list[str]:
+    """Read and validate every lexicon file now (overlays included); the names read. Raises
+    ``LexiconError`` at the first bad entry: a bureau's folder can be checked before use."""
+    names = sorted(p.name for p in Path(__file__).parent.iterdir() if p.suffix in (".toml", ".csv", ".txt"))
+    for name in names:
+        {".toml": toml, ".csv": table, ".txt": lines}[Path(name).suffix](name)
+    return names
 
 
 def longest_first(words) -> list[str]:
@@ -153,5 +163,5 @@ def period(code) -> Period | None:
     return periods().get(p)
 
 
-__all__ = ["ENV_VAR", "LexiconError", "toml", "table", "lines", "path", "longest_first", "alternation",
-           "compiled", "Period", "periods", "period"]
+__all__ = ["ENV_VAR", "LexiconError", "toml", "table", "lines", "path", "check_all", "longest_first",
+           "alternation", "compiled", "Period", "periods", "period"]

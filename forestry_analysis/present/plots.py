@@ -33,13 +33,13 @@ INCONSISTENT = "报告完成率与数字不符"
 NO_DATA = "无数据"
 DPI = 200
 
-AREA_TO_MU = {s: u.to_mu for s, u in units().items() if u.family == "area"}   # from lexicon/units.csv
+AREA_TO_MU = {s: u.to_mu for s, u in units().items() if u.family == "area"}  # lexicon/units.csv
 # Units that are not counts of things (kept out of the counts panel).
 NOT_COUNTS = {"%", "‰", "元", "天", "年", "月", "日", "小时", "公里", "千米", "米", "吨", "公斤", "千克",
               "斤", "立方米"}
 PEST_SURVEY = ("踏查", "普查", "调查", "监测")
 
-CATEGORY_COLORS = zh.category_colours("chart")                                 # from lexicon/colours.toml
+CATEGORY_COLORS = zh.category_colours("chart")  # lexicon/colours.toml
 REPORT_COLORS = ["#2f6fae", "#e8871e", "#4c9a2a", "#b5477a", "#7b5ea7", "#1b998b", "#8a6d3b",
                  "#c0392b", "#5d6d7e", "#d4ac0d"]
 MISSING_EDGE = "#7f7f7f"
