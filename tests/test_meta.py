@@ -196,3 +196,9 @@ def test_a_scraped_pages_source_line_names_the_bureau_when_the_title_does_not():
     assert (m["org"], m["region"]) == ("零陵区林业局", "零陵区")
     other = fa.read_report(text=text.replace("来源: 零陵区林业局 发布机构: 零陵区林业局", "")).meta
     assert other["region"] is None
+
+
+@pytest.mark.parametrize("cue", ["来源", "发布机构", "发布单位", "信息来源"])
+def test_each_source_cue_names_the_publishing_bureau(cue):
+    text = f"2021年林业局工作总结\n2022-01-07 {cue}：零陵区林业局\n\n全年完成造林1.2万亩。\n"
+    assert fa.read_report(text=text).meta["region"] == "零陵区"

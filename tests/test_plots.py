@@ -427,3 +427,38 @@ def test_companion_tables_are_the_rows_drawn():
     drawn = [p for ax in plots.pest_control(metrics, completion, meta).axes for p in ax.patches
              if p.get_gid() == "value"]
     assert len(drawn) == int(pest["value"].notna().sum())
+
+
+import forestry_analysis as fa  # noqa: E402
+import pandas as pd  # noqa: E402
+
+_PESTS = ["松材线虫病", "松墨天牛", "松褐天牛", "美国白蛾", "云南松毛虫", "松毛虫", "杨树食叶害虫", "杨小舟蛾",
+          "红脂大小蠹", "华山松大小蠹", "光肩星天牛", "薇甘菊", "油茶炭疽病", "竹蝗", "林业鼠(兔)害", "鼠害", "兔害"]
+
+
+@pytest.mark.parametrize("pest", _PESTS)
+def test_every_named_pest_gets_its_own_coverage_row(pest):
+    """Each pest of charts.toml: its treated area over its occurring area, under its own name."""
+    assert set(_PESTS) == set(fa.lexicon.toml("charts.toml")["pest"]["pests"])   # one case per entry
+    r = fa.read_report(text=f"某县林业局2023年工作总结\n一、林业有害生物防治\n全年完成{pest}防治面积1200亩，"
+                            f"{pest}发生面积1500亩。\n")
+    d = fa.plots.pest_control_data(r.metrics, meta=r.meta_table)
+    row = d[d["section"] == "防治覆盖"].iloc[0]
+    assert (row["pest"], row["value"], row["base"], row["rate"]) == (pest, 1200, 1500, 0.8)
+
+
+@pytest.mark.parametrize("word", ["疫情面积", "成灾面积"])
+def test_an_infested_or_disaster_area_is_the_base_of_a_coverage(word):
+    r = fa.read_report(text=f"某县林业局2023年工作总结\n一、林业有害生物防治\n全年完成松毛虫防治面积900亩，"
+                            f"松毛虫{word}1000亩。\n")
+    d = fa.plots.pest_control_data(r.metrics, meta=r.meta_table)
+    row = d[d["section"] == "防治覆盖"].iloc[0]
+    assert (row["value"], row["base"]) == (900, 1000)
+
+
+@pytest.mark.parametrize("sentence", ["成灾率<=3‰。", "成灾率不高于3‰。", "成灾率不大于3‰。", "实现成灾率3‰的指标。"])
+def test_target_words_make_a_rate_a_target(sentence):
+    r = fa.read_report(text=f"某县林业局2023年工作总结\n一、林业有害生物防治\n全年完成防治面积900亩，{sentence}\n")
+    d = fa.plots.pest_control_data(r.metrics, meta=r.meta_table)
+    row = d[d["label"] == "成灾率"].iloc[0]
+    assert row["target"] == 3 and pd.isna(row["value"])

@@ -297,3 +297,11 @@ def test_tab_separated_rows_keep_an_empty_cell_in_its_column():
         ("20", "plan", "防火宣传"), ("24", "actual", "防火宣传"), ("120%", "rate", "防火宣传完成率"),
         ("300", "plan", "巡山检查"), ("320", "plan", "森林防火合计"), ("24", "actual", "森林防火合计")]
     assert set(r.numbers[r.numbers.reason == "serial"].raw) == {"1", "2"}
+
+
+def test_weight_and_score_columns_are_not_metrics():
+    """A 绩效自评表's 权重 and 分数 columns grade the work; they do not measure it."""
+    text = ("绩效自评表\n\n| 指标 | 权重 | 计划(亩) | 完成(亩) | 分数 |\n| 造林 | 20 | 1000 | 900 | 18 |\n"
+            "| 森林抚育 | 10 | 500 | 500 | 10 |\n")
+    m = fa.read_report(text=text).metrics
+    assert sorted(m["value"].astype(float)) == [500.0, 500.0, 900.0, 1000.0]

@@ -3,13 +3,9 @@
 """
 from __future__ import annotations
 
-
 import pandas as pd
 
-
-# Month in which a period ends: a plan pairs with an actual of a later period of the same org.
-_PERIOD_END = {"Q1": 3, "H1": 6, "Q2": 6, "Q3": 9, "H2": 12, "Q4": 12, "annual": 12}
-_PERIOD_START = {"Q1": 0, "H1": 0, "Q2": 3, "Q3": 6, "H2": 6, "Q4": 9, "annual": 0}
+from forestry_analysis import lexicon
 
 
 def _period_end(year, period, kind=None) -> int | None:
@@ -20,12 +16,8 @@ def _period_end(year, period, kind=None) -> int | None:
     plan = kind == "plan"
     if not isinstance(period, str):
         return int(year) * 12 if plan else None
-    if period.startswith("M") and period[1:].isdigit():
-        month = int(period[1:])
-        month = month - 1 if plan else month
-    else:
-        month = (_PERIOD_START if plan else _PERIOD_END).get(period)
-    return None if month is None else int(year) * 12 + month
+    p = lexicon.period(period)
+    return None if p is None else int(year) * 12 + (p.start if plan else p.end)
 
 
 _PAIR_COLUMNS = ["report_id", "start", "end", "raw", "value", "unit", "kind", "category", "indicator",

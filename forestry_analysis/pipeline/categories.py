@@ -6,7 +6,6 @@ category with most weight, or ``other`` when nothing votes.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from forestry_analysis import lexicon
@@ -20,8 +19,7 @@ def _lexicon():
     for cat in order:
         for word in data[cat]["keywords"]:
             kw.setdefault(word, cat)
-    words = sorted(kw, key=len, reverse=True)
-    return order, kw, re.compile("|".join(map(re.escape, words)))
+    return order, kw, lexicon.compiled(kw)
 
 
 def labels() -> dict[str, str]:

@@ -94,8 +94,7 @@ def _row(report_id, actual, plan, rate, basis, note=""):
 @lru_cache(maxsize=1)
 def _target_words():
     kinds = lexicon.toml("kinds.toml")
-    alt = "|".join(map(re.escape, kinds["target_rate_after"]))
-    return tuple(kinds["target_rate_before"]), re.compile(rf"\s*(?:{alt})")
+    return tuple(kinds["target_rate_before"]), lexicon.compiled(kinds["target_rate_after"], head=r"\s*")
 
 
 def _is_target(simple, rate, before) -> bool:

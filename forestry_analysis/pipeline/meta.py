@@ -31,14 +31,11 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 @lru_cache(maxsize=1)
 def _lex():
     d = lexicon.toml("meta.toml")
-    def spaced(words):
-        return re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in sorted(words, key=len, reverse=True)))
-    def alt(words):
-        return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    alt = lexicon.alternation
     t, o = d["title"], d["org"]
     return dict(
         d=d,
-        blurb=spaced(d["preamble"]["phrases"]),
+        blurb=lexicon.compiled(d["preamble"]["phrases"], spaced=True),
         header=re.compile("|".join(d["preamble"]["header_lines"])),
         trailer=re.compile("|".join(d["trailer"]["lines"])),
         tail=re.compile(d["trailer"]["inline_tail"]),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forestry_analysis import lexicon
 from forestry_analysis.lexicon import toml
 from forestry_analysis.pipeline.quantities.numbers import chinese_value
 
@@ -42,7 +43,7 @@ _HEAD_MAX = 16   # a section name run into its first item ("下半年工作计�
 
 
 _LEX = toml("outline.toml")["markers"]
-_FOOTNOTE = re.compile("(?:" + "|".join(map(re.escape, _LEX["footnote_labels"])) + r")\s*[:：]")
+_FOOTNOTE = lexicon.compiled(_LEX["footnote_labels"], tail=r"\s*[:：]")
 _CELLS = tuple(_LEX["cell_separators"])
 _VERSE = re.compile("|".join(rf"[\u4e00-\u9fff]{{{n}}}(?:[,，][\u4e00-\u9fff]{{{n}}})+[。!？?]?"
                              for n in _LEX["verse_clause_lengths"]))

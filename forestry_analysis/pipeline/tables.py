@@ -587,7 +587,7 @@ def _title_subject(title: str) -> str:
     lx = _lex()["header"]
     s = re.sub(r"^\s*(?:附)?表\s*[\d一二三四五六七八九十]+[.:：、]?\s*", "", title or "")
     s = re.sub(r"\(.*?\)|(?:19|20)\d\d\s*年?度?", "", s)
-    for w in sorted(lx["title_filler"] + lx["period"], key=len, reverse=True):
+    for w in lexicon.longest_first(lx["title_filler"] + lx["period"]):
         s = s.replace(w, "")
     return re.sub(r"[\s的:：]+", "", s)
 
@@ -610,10 +610,10 @@ def column_subject(label: str, kind: str) -> str:
     lx = _lex()["header"]
     s = _BRACKET.sub("", label)
     s = re.sub(r"(?:19|20)\d\d\s*年?度?", "", s)
-    for w in sorted(lx["period"], key=len, reverse=True):
+    for w in lexicon.longest_first(lx["period"]):
         s = s.replace(w, "")
     if kind != "rate":
-        for w in sorted(lx["plan"] + lx["actual"], key=len, reverse=True):
+        for w in lexicon.longest_first(lx["plan"] + lx["actual"]):
             s = s.replace(w, "")
     s = re.sub(r"^[的\s]+|[\s:：]+$", "", s)
     return s if len(s) >= 2 and not re.fullmatch(r"列\d+", s) else ""

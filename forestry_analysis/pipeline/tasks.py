@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 
 from forestry_analysis.pipeline.categories import classify
+from forestry_analysis import lexicon
 from forestry_analysis.lexicon import toml
 from forestry_analysis.pipeline.meta import is_plan_heading, is_problem_heading
 
 
 _LEX = toml("outline.toml")["tasks"]
 _TARGETS = frozenset(_LEX["target_headings"])
-_ANALYSIS = re.compile("|".join(map(re.escape, _LEX["analysis_words"])))
+_ANALYSIS = lexicon.compiled(_LEX["analysis_words"])
 _OPENINGS = tuple(_LEX["planned_openings"])
 _NAME_MAX = _LEX["section_name_len"]
 _HEADING_MAX = toml("meta.toml")["sections"]["max_heading_len"]
@@ -46,7 +47,7 @@ def is_analysis_heading(heading) -> bool:
     return bool(heading) and len(heading) <= 30 and bool(_ANALYSIS.search(heading))
 
 
-_TOC = re.compile(r"^[ \t\u3000]*(?:" + "|".join(map(re.escape, _LEX["contents_labels"]))
+_TOC = re.compile(r"^[ \t\u3000]*(?:" + lexicon.alternation(_LEX["contents_labels"])
                   + r")[^\n]*\n.*?^[ \t\u3000]*(?:…+|\.{3,})[ \t\u3000]*$", re.M | re.S)
 
 

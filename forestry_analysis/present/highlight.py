@@ -48,7 +48,7 @@ def highlight(report, metrics: pd.DataFrame | None = None, start: int = 0, end: 
         if r.start < pos:
             continue
         out.append(html.escape(text[pos:r.start]))
-        style = f"background:{COLOURS.get(r.category, '#e9ecef')};padding:0 2px;border-radius:3px;"
+        style = f"background:{COLOURS.get(r.category, COLOURS['other'])};padding:0 2px;border-radius:3px;"
         if r.missing:
             style += "border:2px dashed #d00000;"
         label = "缺失" if r.missing else KIND_LABELS.get(r.kind, "")

@@ -42,13 +42,9 @@ def period(code) -> str:
 
 def elapsed(code) -> float | None:
     """Share of the year elapsed at the end of the period (0.5 for H1, 0.75 for Q3, 6/12 for
-    M06); None for a whole year or an unknown period."""
-    if code is None or code != code:
-        return None
-    p = str(code)
-    if len(p) == 3 and p[0] == "M" and p[1:].isdigit():
-        return int(p[1:]) / 12 if int(p[1:]) < 12 else None
-    return _groups()["period_elapsed"].get(p)
+    M06, from labels.toml ``[period_months]``); None for a whole year or an unknown period."""
+    p = lexicon.period(code)
+    return p.elapsed if p else None
 
 
 @lru_cache(maxsize=1)

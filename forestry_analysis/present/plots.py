@@ -21,8 +21,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
-from forestry_analysis.present import fonts
 from forestry_analysis import lexicon
+from forestry_analysis.pipeline.quantities.units import units
+from forestry_analysis.present import fonts
 from forestry_analysis.doc import schema
 from forestry_analysis.present import labels as zh
 
@@ -31,8 +32,8 @@ INCONSISTENT = "报告完成率与数字不符"
 NO_DATA = "无数据"
 DPI = 200
 
-AREA_TO_MU = {"亩": 1.0, "公顷": 15.0, "平方米": 0.0015, "平方公里": 1500.0, "平方千米": 1500.0}
-
+AREA_TO_MU = {s: u.to_mu for s, u in units().items() if u.family == "area"}  # lexicon/units.csv
+CATEGORY_COLORS = zh.category_colours("chart")  # lexicon/colours.toml
 MISSING_EDGE = "#7f7f7f"
 ALERT = "#d62728"
 
@@ -47,11 +48,7 @@ def period_label(year, period) -> str:
     p = "" if not _known(period) else str(period)
     if p == "annual":
         return f"{y[:-1]}年度" if y else "全年"
-    if len(p) == 3 and p[0] == "M" and p[1:].isdigit():
-        p = f"{int(p[1:])}月"
-    else:
-        p = zh.display("period", p) or p
-    return y + p
+    return y + zh.period(p)
 
 
 def _known(v) -> bool:
@@ -59,10 +56,9 @@ def _known(v) -> bool:
 
 
 def _period_rank(period) -> float:
-    p = str(period) if _known(period) else ""
-    if p.startswith("M") and p[1:].isdigit():
-        return int(p[1:])
-    return {"Q1": 3, "Q2": 6, "H1": 6, "Q3": 9, "Q4": 12, "H2": 12, "annual": 12.5}.get(p, 13)
+    """Time order of periods: by the month each ends (a whole year after the others ending in December)."""
+    p = lexicon.period(str(period)) if _known(period) else None
+    return 13 if p is None else p.end + (0.5 if p.end - p.start == 12 else 0)
 
 
 def meta_table(meta, *frames) -> pd.DataFrame:

@@ -31,16 +31,13 @@ _PHRASES = lexicon.toml("phrases.toml")
 _IND = _PHRASES["indicator"]
 
 
-def _any_of(words, head="", tail="") -> re.Pattern:
-    return re.compile(head + "(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")" + tail)
-
-
 _FILLER_HEAD = frozenset(_IND["filler_head"])
-_VERBS_ONLY = re.compile("^" + _any_of(_IND["weak_adverbs"]).pattern + "*" + _any_of(_IND["weak_verbs"]).pattern + "*$")
-_LEADING_VERB = _any_of(_IND["leading_verbs"])
-_AFTER_STOP = _any_of(_IND["after_stops"])
-_REFERS_BACK = _any_of(_IND["refers_back"])
-_BREAKDOWN = _any_of(_PHRASES["kind"]["breakdown"], head=r"\s*")
+_VERBS_ONLY = re.compile("^" + lexicon.compiled(_IND["weak_adverbs"]).pattern + "*"
+                         + lexicon.compiled(_IND["weak_verbs"]).pattern + "*$")
+_LEADING_VERB = lexicon.compiled(_IND["leading_verbs"])
+_AFTER_STOP = lexicon.compiled(_IND["after_stops"])
+_REFERS_BACK = lexicon.compiled(_IND["refers_back"])
+_BREAKDOWN = lexicon.compiled(_PHRASES["kind"]["breakdown"], head=r"\s*")
 _BASE = re.compile(r"\(.*\)$")
 _PLAN_NOUN_HEAD = re.compile(_IND["plan_head_pattern"])
 _PLAN_NOUN_TAIL = re.compile(_IND["plan_tail_pattern"])
@@ -72,18 +69,13 @@ class Mention:
     extra: dict = field(default_factory=dict)
 
 
-@lru_cache(maxsize=None)
-def _alternation(words: tuple, tail: str = "") -> re.Pattern:
-    return re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")" + tail)
-
-
 class Words(tuple):
     """A lexicon word list with its longest-first alternation compiled once (``rx``) and the
     length of its longest word; being a tuple, ``text.endswith(words)`` tests every word at once."""
 
     def __new__(cls, words):
         self = super().__new__(cls, words)
-        self.rx = _alternation(tuple(words))
+        self.rx = lexicon.compiled(words)
         self.longest = max(map(len, self), default=0)
         return self
 
@@ -102,7 +94,7 @@ def _rules():
     r = _words(lexicon.toml("numbers.toml"))
     k = _words(lexicon.toml("kinds.toml"))
     slogans = lexicon.lines("slogans.txt")
-    return r, k, re.compile("|".join(map(re.escape, sorted(slogans, key=len, reverse=True))))
+    return r, k, lexicon.compiled(slogans)
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +117,7 @@ def _per(text, pos) -> bool:
 
 def _starts(text, pos, words):
     """The longest of ``words`` written at ``text[pos:]``, or None."""
-    m = (words.rx if isinstance(words, Words) else _alternation(tuple(words))).match(text, pos)
+    m = (words.rx if isinstance(words, Words) else lexicon.compiled(words)).match(text, pos)
     return m.group() if m else None
 
 
@@ -183,8 +175,8 @@ def _lost_lexicon():
     """What may not stand before a lost number, and the scale words and strong units to look for."""
     nm = _rules()[0]["not_metric"]
     blockers = frozenset(nm["lost_blockers"]) | frozenset(CN_DIGITS) | frozenset("xX×*?")
-    strong = sorted((s for s, u in units().items() if u.strong), key=len, reverse=True)
-    return blockers, re.compile("(?P<scale>万|亿)|(?P<unit>" + "|".join(map(re.escape, strong)) + ")")
+    strong = lexicon.alternation(s for s, u in units().items() if u.strong)
+    return blockers, re.compile("(?P<scale>万|亿)|(?P<unit>" + strong + ")")
 
 
 class _Extractor:
@@ -455,7 +447,7 @@ class _Extractor:
         return True
 
     def add(self, start, end, value, unit, written, approx, missing, num_start, high=None):
-        m = _alternation(self.rules["approx"]["prefix"], "$").search(self.t, max(0, start - 4), start)
+        m = lexicon.compiled(self.rules["approx"]["prefix"], tail="$").search(self.t, max(0, start - 4), start)
         s = m.start() if m else start
         self.mentions.append(Mention(s, end, value, unit, written, approx, missing, num_start, end, high=high))
 
@@ -561,7 +553,7 @@ class _Extractor:
 @lru_cache(maxsize=1)
 def _weak_count_rx() -> re.Pattern:
     """Count classifiers that alone do not read as a lost number, longest first."""
-    return _alternation(tuple(s for s, u in units().items() if u.family == "count" and not u.strong))
+    return lexicon.compiled(s for s, u in units().items() if u.family == "count" and not u.strong)
 
 
 def extract(text: str, context) -> tuple[list[Mention], list[dict]]:
@@ -599,8 +591,8 @@ def _skip_paren_back(text, pos):
     return pos
 
 
-_HEAD_RX = re.compile("^" + _any_of(_IND["filler_head"]).pattern + "+(?=.)")
-_TAIL_RX = re.compile("(?<=.)" + _any_of(_IND["filler_tail"]).pattern + "+$")
+_HEAD_RX = re.compile("^" + lexicon.compiled(_IND["filler_head"]).pattern + "+(?=.)")
+_TAIL_RX = re.compile("(?<=.)" + lexicon.compiled(_IND["filler_tail"]).pattern + "+$")
 _SUBJECT_TIME = re.compile(_IND["subject_time_head_pattern"])
 _NOISE_RX = re.compile(r"[\dxX*?%‰.]+|[《》〈〉]")
 

@@ -38,17 +38,11 @@ def scales() -> dict[str, float]:
     return {r["surface"]: float(r["factor"]) for r in lexicon.table("scales.csv")}
 
 
-def _alternation(surfaces) -> re.Pattern:
-    """Longest surface first; a surface ending in an ASCII letter or digit (hm2, m²) must not
-    run on into more letters or digits, and a shorter one is tried instead."""
-    def one(s):
-        return re.escape(s) + ("(?![A-Za-z0-9])" if s[-1].isascii() and s[-1].isalnum() else "")
-    return re.compile("|".join(one(s) for s in sorted(surfaces, key=len, reverse=True)))
-
-
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, re.Pattern]:
-    return _alternation(units()), _alternation(scales())
+    """Longest surface first; one ending in an ASCII letter or digit (hm2) must not run on
+    into more letters or digits, and a shorter one is tried instead."""
+    return lexicon.compiled(units(), bounded=True), lexicon.compiled(scales(), bounded=True)
 
 
 def match_unit(text: str, pos: int) -> Unit | None:
