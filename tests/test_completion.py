@@ -304,3 +304,15 @@ def test_completion_columns_and_dtypes_follow_the_schema(seed):
     assert seed.completion.dtypes.equals(schema.frame("completion").dtypes)
     rates = pd.concat([seed.completion["rate"], seed.completion["stated_rate"]]).dropna()
     assert ((rates > 0) & (rates < 3)).all()    # fractions, not percentages
+
+
+def test_full_width_comma_ends_the_clause_when_a_pinyin_gloss_unaligns_the_text():
+    """A gloss "(jú)" in the title makes the parsing copy shorter, so pairing reads the text
+    with its full-width "，": the rate's clause still starts after it, and 超过 before the
+    comma does not make 120% a target."""
+    r = fa.read_report(text="某某县林业局(jú)2021年上半年工作总结\n一、上半年工作开展情况\n"
+                            "全县补植超过12亩，占计划任务的120%。\n", report_id="test")
+    assert not r.norm.aligned
+    row = only_row(r)
+    assert (row["actual"], row["stated_rate"]) == (12, pytest.approx(1.2))
+    assert r.text[int(row["actual_start"]):int(row["actual_end"])] == "超过12亩"

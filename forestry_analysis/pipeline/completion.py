@@ -36,6 +36,7 @@ _GROUP_END = re.compile(r"[。!！\n]")   # not ?: "???万亩" is a placeholder
 # ("生物防治占比≥40%") or a coverage rate does not.
 _COMPLETION_WORDS = ("计划", "任务", "完成率", "目标")
 _BREAKDOWN = lexicon.toml("phrases.toml")["kind"]["breakdown"]   # 其中, 包括: a total's parts follow
+_CLAUSE_END = ",;，；。\n"   # either width: ``simple`` keeps full-width marks when the text was not aligned
 _RATE_PER = {"%": 100, "‰": 1000, "倍": 1}   # stated value / per = fraction
 
 
@@ -60,7 +61,9 @@ def _tolerance(rate) -> float:
     return max(0.5 * 10 ** -decimals / _RATE_PER.get(rate["unit"], 100), 0.005) + 1e-9
 
 
-def _row(report_id, actual, plan, rate, basis, note=""):
+def completion_row(report_id, actual, plan, rate, basis, note=""):
+    """One completion row (schema 'completion' plus the private ``_derived``/``_tolerance``)
+    from the metric rows of its actual, plan and rate (any may be None)."""
     a = _num(actual["value"]) if actual is not None else None
     p = _num(plan["value"]) if plan is not None else None
     stated = _stated(rate)
@@ -136,7 +139,7 @@ def _pair_group(members, simple, report_id, used):
     def before_text(r):
         """Up to 12 characters before a mention, within its clause."""
         text = simple[max(0, r["start"] - 12):r["start"]]
-        return text[max(text.rfind(c) for c in ",;。,;\n") + 1:]
+        return text[max(text.rfind(c) for c in _CLAUSE_END) + 1:]
 
     def actuals_before(pos):
         return [r for r in members if r["kind"] == "actual" and r["start"] < pos and r["_i"] not in used
@@ -162,7 +165,7 @@ def _pair_group(members, simple, report_id, used):
     if respectively:
         follow = [r for r in rates if r["start"] >= respectively[0]["start"]]
         for a, rt in zip(actuals_before(respectively[0]["start"])[-len(follow):], follow):
-            rows.append(_row(report_id, a, None, rt, "rate stated"))
+            rows.append(completion_row(report_id, a, None, rt, "rate stated"))
             used.update({a["_i"], rt["_i"]})
     for rt in rates:
         if rt["_i"] in used:
@@ -186,10 +189,10 @@ def _pair_group(members, simple, report_id, used):
         after = [r for r in plans if actual is None or r["start"] > actual["start"]]
         plan = (after or plans or [None])[-1]
         if actual is None and plan is None:
-            rows.append(_row(report_id, None, None, rt, "rate stated", "rate stated without its numbers"))
+            rows.append(completion_row(report_id, None, None, rt, "rate stated", "rate stated without its numbers"))
         else:
             basis = "same sentence" if actual is not None and plan is not None else "rate stated"
-            rows.append(_row(report_id, actual, plan, rt, basis))
+            rows.append(completion_row(report_id, actual, plan, rt, basis))
             if actual is not None and plan is not None:
                 paired[actual["_i"]] = rt["end"]
         used.update(x["_i"] for x in (actual, plan, rt) if x is not None)
@@ -200,7 +203,7 @@ def _pair_group(members, simple, report_id, used):
         fits = [a for a in acts if a["_i"] not in used and _same_unit(a, p) and _same_level(a, p)]
         a = next((a for a in fits if a["start"] > p["start"]), fits[-1] if fits else None)
         if a is not None:
-            rows.append(_row(report_id, a, p, None, "same sentence"))
+            rows.append(completion_row(report_id, a, p, None, "same sentence"))
             used.update({a["_i"], p["_i"]})
     return rows
 
@@ -287,7 +290,7 @@ def pair_table_rows(metrics: list[dict], report_id: str) -> list[dict]:
             if plan is None and rate is None:
                 continue
             used.update(id(x) for x in (plan, rate) if x is not None)
-            row = _row(report_id, a, plan, rate, TABLE_ROW)
+            row = completion_row(report_id, a, plan, rate, TABLE_ROW)
             row.pop("_derived")
             row.pop("_tolerance")
             out.append(row)
