@@ -30,8 +30,8 @@ import pandas as pd
 from forestry_analysis import lexicon
 from forestry_analysis.doc import schema
 from forestry_analysis.doc.normalize import closes_before, to_simplified
+from forestry_analysis.pipeline.outline import sentence_ends
 
-_GROUP_END = re.compile(r"[。!！\n]")   # not ?: "???万亩" is a placeholder
 # A rate counts as completion when its clause names a plan ("占年计划的", "任务完成率"); a share
 # ("生物防治占比≥40%") or a coverage rate does not.
 _COMPLETION_WORDS = ("计划", "任务", "完成率", "目标")
@@ -216,7 +216,7 @@ def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_
     if metrics is None or len(metrics) == 0:
         return []
     simple = simple if simple is not None and len(simple) == len(text) else to_simplified(text)
-    ends = [m.end() for m in _GROUP_END.finditer(simple)]
+    ends = sentence_ends(simple, full=True)
     recs = schema.records(metrics) if isinstance(metrics, pd.DataFrame) else [dict(r) for r in metrics]
     groups: dict[int, list[dict]] = {}
     for i, r in enumerate(recs):

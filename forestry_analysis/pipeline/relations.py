@@ -17,12 +17,12 @@ Cue words are in ``lexicon/relations.toml``.
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_right
 from functools import lru_cache
 
 from forestry_analysis import lexicon
 from forestry_analysis.doc.normalize import to_simplified
+from forestry_analysis.pipeline.outline import sentence_ends, sentence_start
 from forestry_analysis.pipeline.quantities.units import units
 
 
@@ -65,13 +65,14 @@ def relate(rows: list[dict], text: str, simple: str | None = None) -> list[dict]
     for i in order:
         by_sentence.setdefault(rows[i].get("sentence_id"), []).append(rows[i])
     # Parts are read per full sentence (to 。 or a line end): a 其中 list may run on past ；.
-    ends = [m.end() for m in re.finditer(r"[。!！\n]", simple)]
+    ends = sentence_ends(simple, full=True)
     by_full: dict = {}
     for i in order:
-        by_full.setdefault(bisect_right(ends, rows[i]["start"]), []).append(rows[i])
+        k = bisect_right(ends, rows[i]["start"])
+        by_full.setdefault(ends[k - 1] if k else 0, []).append(rows[i])
     earlier: list = []
-    for members in by_full.values():
-        _parts(members, simple, earlier)
+    for start, members in by_full.items():
+        _parts(members, simple, start, earlier)
         earlier = members
     _table_totals([rows[i] for i in order], simple)
     for members in by_sentence.values():
@@ -103,12 +104,12 @@ def _complete(total, parts) -> bool:
     return t is not None and bool(vals) and None not in vals and abs(sum(vals) - t) <= t * 0.001
 
 
-def _parts(members, simple, earlier=()):
-    """part_of for the rows of one sentence; a sentence opening with 其中 breaks down the last
-    total of the sentence before (``earlier``)."""
+def _parts(members, simple, start, earlier=()):
+    """part_of for the rows of the full sentence starting at ``start``; a sentence opening with
+    其中 breaks down the last total of the sentence before (``earlier``)."""
     cues = words()["part"]
     lo, hi = members[0]["start"], members[-1]["end"]
-    opening = simple[max(simple.rfind(c, 0, lo) for c in "。\n") + 1:lo].lstrip()
+    opening = simple[start:lo].lstrip()
     if earlier and any(opening.startswith(c) for c in cues["breakdown"]):
         members = list(earlier) + members
         lo = earlier[-1]["end"]
@@ -215,8 +216,7 @@ def rate_type(before: str, indicator: str) -> str:
 
 def _before(simple, r, lo=0):
     """Up to ``window`` characters before a rate, within its sentence, after ``lo``."""
-    text = simple[max(lo, r["start"] - words()["rate"]["window"]):r["start"]]
-    return text[max(text.rfind(c) for c in "。!！\n") + 1:]   # not ?: "???万亩" is a placeholder
+    return simple[sentence_start(simple, r["start"], max(lo, r["start"] - words()["rate"]["window"])):r["start"]]
 
 
 def _rates(members, simple):

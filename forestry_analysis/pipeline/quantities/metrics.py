@@ -17,6 +17,7 @@ from functools import lru_cache
 from forestry_analysis.pipeline import categories
 from forestry_analysis import lexicon
 from forestry_analysis.doc.normalize import closes_before
+from forestry_analysis.pipeline.outline import sentence_ends
 from forestry_analysis.pipeline.quantities.numbers import CN_CHARS, CN_DIGITS, Token, scan
 from forestry_analysis.pipeline.quantities.units import Unit, match_scale, match_unit, scales, units
 
@@ -44,7 +45,6 @@ _BREAKDOWN = _any_of(_PHRASES["kind"]["breakdown"], head=r"\s*")
 _BASE = re.compile(r"\(.*\)$")
 _PLAN_NOUN_HEAD = re.compile(_IND["plan_head_pattern"])
 _PLAN_NOUN_TAIL = re.compile(_IND["plan_tail_pattern"])
-_GROUP_END = re.compile("[。!?\n]")
 _OF_RATE = re.compile(r"的\s*(?:[\d.]+|[xX*?]+)\s*[%‰倍]")
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
@@ -664,7 +664,7 @@ def annotate(text: str, ms: list[Mention], ctx):
     prev_in_sentence: dict[int, list[Mention]] = {}
     seen_votes: dict[str, dict] = {}   # sentences and headings recur from mention to mention
     starts = [m.start for m in ms]
-    group_ends = [g.start() for g in _GROUP_END.finditer(text)]
+    group_ends = sentence_ends(text, full=True)
     for idx, m in enumerate(ms):
         sid, s_start, s_end = ctx.sentence(m.start)
         earlier = prev_in_sentence.setdefault(sid, [])
@@ -726,8 +726,8 @@ def annotate(text: str, ms: list[Mention], ctx):
         if m.unit.family in ("percent", "ratio") or m.unit.surface in kinds["rate_units"] or per:
             m.kind = "rate"
         else:
-            k = bisect_left(group_ends, m.start)
-            g = group_ends[k - 1] + 1 if k else 0     # after the last 。!?\n before the number
+            k = bisect_right(group_ends, m.start)
+            g = group_ends[k - 1] if k else 0     # the full sentence (to 。!? or a line end) of the number
             group = [p for p in ms[bisect_left(starts, g):idx]
                      if not p.extra.get("reference") and not closes_before(text, p.end, m.start)]
             lead = text[g:group[0].start if group else m.start]
