@@ -116,7 +116,17 @@ def _parts(members, simple, start, earlier=()):
     quantities = [r for r in members if not _is_rate(r)]
     if len(quantities) < 2:
         return
-    # "26000亩(种植业20000亩,补植补造6000亩)": a bracket right after a quantity breaks it down.
+    _bracket_parts(quantities, simple, hi)
+    for cue in cues["breakdown"]:
+        pos = simple.find(cue, lo, hi)
+        while pos >= 0:
+            _cue_parts(quantities, simple, cue, pos, hi)
+            pos = simple.find(cue, pos + len(cue), hi)
+    _list_totals(quantities, simple, lo, cues)
+
+
+def _bracket_parts(quantities, simple, hi):
+    """"26000亩(种植业20000亩,补植补造6000亩)": a bracket right after a quantity breaks it down."""
     for total in quantities:
         if simple[total["end"]:total["end"] + 1] not in ("(", "（"):
             continue
@@ -126,33 +136,36 @@ def _parts(members, simple, start, earlier=()):
         if inside and _fits(total, inside):
             for r in inside:
                 r["part_of"] = total["metric_id"]
-    # 其中 / 包括 / 分别为 after a total: the parts follow, up to the clause's (or bracket's) end,
-    # as many as do not add up to more than the total.
-    for cue in cues["breakdown"]:
-        pos = simple.find(cue, lo, hi)
-        while pos >= 0:
-            before = [r for r in quantities if r["end"] <= pos]
-            after = [r for r in quantities if r["start"] > pos]
-            if before and after:
-                same = [r for r in before if r["kind"] == after[0]["kind"] and family(r) == family(after[0])]
-                total = (same or before)[-1]
-                listed = simple[pos + len(cue):pos + len(cue) + 1] in (":", "：")   # "其中:" lists to the sentence end
-                end = hi + 1 if listed else _clause_end(simple, pos, hi + 1)
-                opened = max(simple.rfind(c, total["end"], pos) for c in "(（")
-                if opened >= 0:
-                    closes = [e for e in (simple.find(c, pos, hi + 1) for c in ")）") if e >= 0]
-                    end = min(closes) if closes else end
-                parts = []
-                for r in quantities:
-                    if pos < r["start"] < end and family(r) == family(total) and r["kind"] == total["kind"] \
-                            and r["part_of"] is None and r is not total:
-                        if _complete(total, parts) or not _fits(total, parts + [r]):
-                            break
-                        parts.append(r)
-                for r in parts:
-                    r["part_of"] = total["metric_id"]
-            pos = simple.find(cue, pos + len(cue), hi)
-    # A list then 合计/共计: the row right after the cue is the total of the rows before it.
+
+
+def _cue_parts(quantities, simple, cue, pos, hi):
+    """其中 / 包括 / 分别为 (``cue`` at ``pos``) after a total: the parts follow, up to the clause's
+    (or bracket's) end, as many as do not add up to more than the total."""
+    before = [r for r in quantities if r["end"] <= pos]
+    after = [r for r in quantities if r["start"] > pos]
+    if not (before and after):
+        return
+    same = [r for r in before if r["kind"] == after[0]["kind"] and family(r) == family(after[0])]
+    total = (same or before)[-1]
+    listed = simple[pos + len(cue):pos + len(cue) + 1] in (":", "：")   # "其中:" lists to the sentence end
+    end = hi + 1 if listed else _clause_end(simple, pos, hi + 1)
+    opened = max(simple.rfind(c, total["end"], pos) for c in "(（")
+    if opened >= 0:
+        closes = [e for e in (simple.find(c, pos, hi + 1) for c in ")）") if e >= 0]
+        end = min(closes) if closes else end
+    parts = []
+    for r in quantities:
+        if pos < r["start"] < end and family(r) == family(total) and r["kind"] == total["kind"] \
+                and r["part_of"] is None and r is not total:
+            if _complete(total, parts) or not _fits(total, parts + [r]):
+                break
+            parts.append(r)
+    for r in parts:
+        r["part_of"] = total["metric_id"]
+
+
+def _list_totals(quantities, simple, lo, cues):
+    """A list then 合计/共计: the row right after the cue is the total of the rows before it."""
     for total in quantities:
         gap = simple[max(lo, total["start"] - 8):total["start"]]
         cut = max(gap.rfind(c) for c in "，,、；;。")

@@ -554,3 +554,5 @@ def lost_counts(ex):
 
 
 LOST_NUMBERS = (blanks, lost_units, lost_counts)
+READINGS = (range_pair, lost_digits, ratio_cheng, scale_alone, wrapped_quantity, join_full_stop_decimals)
+QUALIFIERS = (quantity_after, prefix_approx)
