@@ -304,3 +304,35 @@ def test_completion_columns_and_dtypes_follow_the_schema(seed):
     assert seed.completion.dtypes.equals(schema.frame("completion").dtypes)
     rates = pd.concat([seed.completion["rate"], seed.completion["stated_rate"]]).dropna()
     assert ((rates > 0) & (rates < 3)).all()    # fractions, not percentages
+
+
+def test_full_width_comma_ends_the_clause_when_a_pinyin_gloss_unaligns_the_text():
+    """A gloss "(jú)" in the title makes the parsing copy shorter, so pairing reads the text
+    with its full-width "，": the rate's clause still starts after it, and 超过 before the
+    comma does not make 120% a target."""
+    r = fa.read_report(text="某某县林业局(jú)2021年上半年工作总结\n一、上半年工作开展情况\n"
+                            "全县补植超过12亩，占计划任务的120%。\n", report_id="test")
+    assert not r.norm.aligned
+    row = only_row(r)
+    assert (row["actual"], row["stated_rate"]) == (12, pytest.approx(1.2))
+    assert r.text[int(row["actual_start"]):int(row["actual_end"])] == "超过12亩"
+
+
+def test_plan_and_actual_pair_across_a_semicolon_in_one_full_sentence():
+    """Pairs are read per full sentence (to 。!? or a line end), not per row of Report.sentences,
+    which also ends at ；."""
+    r = read("省下达我县造林任务5万亩;截至6月底,已完成4.2万亩,完成率84%。")
+    row = only_row(r)
+    assert row["basis"] == "same sentence"
+    assert (digits(r, row, "plan"), digits(r, row, "actual")) == ("5", "4.2")
+    assert r.metrics.set_index("raw").loc[["5万亩", "4.2万亩"], "sentence_id"].nunique() == 2
+
+
+def test_each_rate_of_a_respectively_list_pairs_with_the_actual_relations_names():
+    r = read("完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%。")
+    m = r.metrics.set_index("raw")
+    assert m.loc["110%", "rate_of"] == m.loc["1105亩", "metric_id"]
+    assert m.loc["106%", "rate_of"] == m.loc["212万株", "metric_id"]
+    pairs = {(digits(r, row, "actual"), digits(r, row, "rate")) for _, row in r.completion.iterrows()}
+    assert pairs == {("1105", "110"), ("212", "106")}
+

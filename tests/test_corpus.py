@@ -185,6 +185,7 @@ def test_a_plan_in_an_h1_report_pairs_with_the_actual_in_the_annual_report(tmp_p
     assert len(cross) == 1
     row = cross.iloc[0]
     assert row["report_id"] == "annual_2021" and row["plan_report_id"] == "h1_2021"
+    assert row["note"] == "计划数取自报告「h1_2021」"
     assert row["indicator_id"] == "afforestation_area"
     assert row["actual"] == 25000 and row["plan"] == 20000 and row["rate"] == pytest.approx(1.25)
     assert row["org"] == "某某县林业局" and row["year"] == 2021 and row["period"] == "annual"

@@ -199,3 +199,53 @@ def test_generic_catalogue_name_needs_the_context_to_decide():
     ids = dict(zip(r.metrics["raw"], r.metrics["indicator_id"]))
     assert ids["7500亩"] == "afforestation_task_area"
     assert pd.isna(ids["120名"])
+
+
+# ------------------------------------------------------------------ one case file per rule set
+# tests/cases/rules.jsonl: the cases of each named rule of pipeline/quantities/rules.py (field
+# "rule"), in the format above. Each case holds with the rule and fails without it.
+
+RULE_CASES = [json.loads(line) for line in
+              (Path(__file__).parent / "cases" / "rules.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _case_holds(case) -> bool:
+    r = fa.read_report(text=case["text"])
+    rows, pos = r.metrics.to_dict("records"), 0
+    for want in case.get("res", []):
+        found = next((i for i in range(pos, len(rows)) if _matches(rows[i], want)), None)
+        if found is None:
+            return False
+        pos = found + 1
+    ledger = list(zip(r.numbers["raw"], r.numbers["reason"], r.numbers["is_metric"]))
+    for raw, reason in case.get("not", []):
+        if (raw, reason, False) not in ledger:
+            return False
+        ledger.remove((raw, reason, False))
+    return True
+
+
+def _without(monkeypatch, name):
+    """Switch off the rule ``name``: out of its table, or made a no-op."""
+    from forestry_analysis.pipeline.quantities import rules
+    for table in ("NOT_METRIC", "NOT_A_QUANTITY", "LOST_NUMBERS"):
+        listed = getattr(rules, table)
+        if any(f.__name__ == name for f in listed):
+            monkeypatch.setattr(rules, table, tuple(f for f in listed if f.__name__ != name))
+            return
+    noop = (lambda ex, tokens: tokens) if name == "join_full_stop_decimals" else (lambda *args: None)
+    monkeypatch.setattr(rules, name, noop)
+
+
+@pytest.mark.parametrize("case", RULE_CASES, ids=[f"{c['rule']}-{i}" for i, c in enumerate(RULE_CASES)])
+def test_rule_case_holds_with_its_rule_and_fails_without_it(case, monkeypatch):
+    assert _case_holds(case), case
+    _without(monkeypatch, case["rule"])
+    assert not _case_holds(case), f"{case['rule']} does not decide {case['text']!r}"
+
+
+def test_every_named_rule_has_a_case():
+    from forestry_analysis.pipeline.quantities import rules
+    named = {f.__name__ for f in rules.NOT_METRIC + rules.NOT_A_QUANTITY + rules.READINGS + rules.QUALIFIERS
+             + rules.LOST_NUMBERS}
+    assert named == {c["rule"] for c in RULE_CASES}

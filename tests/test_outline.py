@@ -9,7 +9,7 @@ import pytest
 from forestry_analysis.pipeline.meta import extract_meta
 from forestry_analysis.doc.normalize import Normalized
 from forestry_analysis.doc import schema
-from forestry_analysis.pipeline.outline import find_markers, locate, outline_rows, sentence_rows
+from forestry_analysis.pipeline.outline import find_markers, locate, outline_rows, sentence_ends, sentence_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = sorted((ROOT / "data" / "samples").glob("*.txt")) + sorted((ROOT / "tests" / "gold").glob("*.txt"))
@@ -178,3 +178,13 @@ def test_text_flattened_onto_one_line_keeps_its_outline():
 ])
 def test_outline_markers_are_told_apart_from_page_numbers_table_rows_and_blurbs(text, markers):
     assert [m.marker for m in find_markers(Normalized(text).text)] == markers
+
+
+def test_sentence_ends_skip_placeholder_question_marks_and_full_sentences_run_past_semicolons():
+    text = "造林???万亩;完成500亩。\"好\"!\n问题？其中1亩；2亩。"
+
+    def pieces(ends):
+        return [text[a:b] for a, b in zip([0] + ends, ends)]
+    assert pieces(sentence_ends(text)) == ["造林???万亩;", "完成500亩。\"", "好\"!", "\n", "问题？", "其中1亩；", "2亩。"]
+    assert pieces(sentence_ends(text, full=True)) == ["造林???万亩;完成500亩。\"", "好\"!", "\n", "问题？", "其中1亩；2亩。"]
+    assert sentence_ends(text, full=True, lines=False, pos=3, endpos=17) == [text.index("。") + 2]

@@ -42,7 +42,7 @@ def pair_across_reports(meta: pd.DataFrame, metrics: pd.DataFrame) -> list[dict]
     period never pair, nor do reports whose year or period is unknown (except a plan report:
     see ``_period_end``).
     """
-    from forestry_analysis.pipeline.completion import _row
+    from forestry_analysis.pipeline.completion import completion_note, completion_row
     if metrics.empty or meta.empty:
         return []
     cols = _PAIR_COLUMNS[:-1]
@@ -80,7 +80,7 @@ def pair_across_reports(meta: pd.DataFrame, metrics: pd.DataFrame) -> list[dict]
                     a = actuals.get(later, {}).get((p["indicator_id"], p["unit"]))
                     if a is None:
                         continue
-                    row = _row(later, a, p, None, "another report", f"plan from {rid}")
+                    row = completion_row(later, a, p, None, "another report", completion_note("another_report", report=rid))
                     row.pop("_derived", None)
                     row["plan_report_id"] = rid
                     rows.append(row)

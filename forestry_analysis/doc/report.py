@@ -289,7 +289,7 @@ class Report:
         r = rows[i]
         spans = {self.norm.span(x.start, x.end): x for x in self._extracted[0]}
         m = spans.get((r["start"], r["end"]))           # None for a table cell (its basis is its table)
-        where, _, text = (m.extra.get("category_basis", "") if m is not None else "表格:").partition(":")
+        where, _, text = (m.category_basis if m is not None else "表格:").partition(":")
         return dict(raw=r["raw"], category=r["category"], indicator=r["indicator"], category_basis=where or None,
                     basis_text=text or None, votes=explain_votes(text))
 

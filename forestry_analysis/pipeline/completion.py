@@ -7,7 +7,8 @@ Pairs are found in this order, each recorded in ``basis``:
 - ``same sentence``: an actual and a plan in one sentence ("完成造林11.4万亩,占年计划12万亩的95%",
   "下达任务16.4万亩,…已完成9万亩"), with the stated rate when there is one;
 - ``rate stated``: an actual and a stated rate but no plan: the plan is derived (7个 at 70% → 10);
-  "分别占年计划的110%和106%" gives each actual its own rate, in order; a rate alone is a row too;
+  the actual is the one relations.py found the rate to be of (``rate_of``: in
+  "分别占年计划的110%和106%" each actual in order, after a 其中 list the total); a rate alone is a row too;
 - a plan with the same indicator stated elsewhere in the report (the 下一步 section restating the
   annual target) confirms a derived plan when the stated rate agrees with it (the row then
   points at that plan); when it disagrees it may be another period's or a sub-project's
@@ -30,12 +31,12 @@ import pandas as pd
 from forestry_analysis import lexicon
 from forestry_analysis.doc import schema
 from forestry_analysis.doc.normalize import closes_before, to_simplified
+from forestry_analysis.pipeline.outline import sentence_ends
 
-_GROUP_END = re.compile(r"[。!！\n]")   # not ?: "???万亩" is a placeholder
 # A rate counts as completion when its clause names a plan ("占年计划的", "任务完成率"); a share
 # ("生物防治占比≥40%") or a coverage rate does not.
 _COMPLETION_WORDS = ("计划", "任务", "完成率", "目标")
-_BREAKDOWN = lexicon.toml("phrases.toml")["kind"]["breakdown"]   # 其中, 包括: a total's parts follow
+_CLAUSE_END = ",;，；。\n"   # either width: ``simple`` keeps full-width marks when the text was not aligned
 _RATE_PER = {"%": 100, "‰": 1000, "倍": 1}   # stated value / per = fraction
 
 
@@ -60,7 +61,9 @@ def _tolerance(rate) -> float:
     return max(0.5 * 10 ** -decimals / _RATE_PER.get(rate["unit"], 100), 0.005) + 1e-9
 
 
-def _row(report_id, actual, plan, rate, basis, note=""):
+def completion_row(report_id, actual, plan, rate, basis, note=""):
+    """One completion row (schema 'completion' plus the private ``_derived``/``_tolerance``)
+    from the metric rows of its actual, plan and rate (any may be None)."""
     a = _num(actual["value"]) if actual is not None else None
     p = _num(plan["value"]) if plan is not None else None
     stated = _stated(rate)
@@ -73,7 +76,7 @@ def _row(report_id, actual, plan, rate, basis, note=""):
         consistent = abs(computed - stated) <= _tolerance(rate)
     base = next(x for x in (actual, plan, rate) if x is not None)
     if derived:
-        note = _join(note, _note("derived"))
+        note = _join(note, completion_note("derived"))
     side = actual if actual is not None else plan
 
     def span(x, end):
@@ -107,7 +110,7 @@ def _join(note, more):
     return f"{note}；{more}" if note else more
 
 
-def _note(key: str, **values) -> str:
+def completion_note(key: str, **values) -> str:
     """A completion note in Chinese (labels.toml [completion_note])."""
     return lexicon.toml("labels.toml")["completion_note"][key].format(**values)
 
@@ -140,76 +143,79 @@ def _key(r):
     return (r["indicator_id"], r["unit"]) if ok else None
 
 
+def _before_text(simple, r):
+    """Up to 12 characters before a mention, within its clause."""
+    text = simple[max(0, r["start"] - 12):r["start"]]
+    return text[max(text.rfind(c) for c in _CLAUSE_END) + 1:]
+
+
 def _pair_group(members, simple, report_id, used):
-    """Rows for the mentions of one sentence (``simple``: the text in simplified characters)."""
-    def before_text(r):
-        """Up to 12 characters before a mention, within its clause."""
-        text = simple[max(0, r["start"] - 12):r["start"]]
-        return text[max(text.rfind(c) for c in ",;。,;\n") + 1:]
-
-    def actuals_before(pos):
-        return [r for r in members if r["kind"] == "actual" and r["start"] < pos and r["_i"] not in used
-                and not closes_before(simple, r["end"], pos)]
-
-    def again(rt):
-        """The actual of an earlier pair in the sentence when this rate compares it with
-        another plan: "完成X,为年度任务A的B倍,占总任务C的D%" (X against A, then X against C)."""
-        prior = [r for r in members if r["kind"] == "actual" and r["start"] < rt["start"]
-                 and not closes_before(simple, r["end"], rt["start"])]
-        a = prior[-1] if prior else None
-        if a is None or a["_i"] not in paired:
-            return None
-        plan_between = any(p["kind"] == "plan" and p["_i"] not in used and _same_unit(p, a)
-                           and paired[a["_i"]] <= p["start"] < rt["start"] for p in members)
-        return a if plan_between else None
-
+    """Rows for the mentions of one full sentence (``simple``: the text in simplified characters)."""
     rows, paired = [], {}   # paired: actual → end of the rate it was paired with
-    rates = [r for r in members if r["kind"] == "rate" and r["unit"] in _RATE_PER and _completion_rate(r, before_text(r))
-             and not _is_target(simple, r, before_text(r))]
-    # "完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%": the n rates go to the last n actuals.
-    respectively = [r for r in rates if "分别" in before_text(r)]
-    if respectively:
-        follow = [r for r in rates if r["start"] >= respectively[0]["start"]]
-        for a, rt in zip(actuals_before(respectively[0]["start"])[-len(follow):], follow):
-            rows.append(_row(report_id, a, None, rt, "rate stated"))
-            used.update({a["_i"], rt["_i"]})
-    for rt in rates:
-        if rt["_i"] in used:
-            continue
-        acts = actuals_before(rt["start"])
-        if rt.get("rate_of") is not None:   # relations.py named the quantity: it and what came before
-            acts = [a for a in acts if a["metric_id"] <= rt["rate_of"]] or acts
-        actual = acts[-1] if acts else None
-        # "完成5000亩,其中人工造林3000亩,封山育林2000亩,占年度任务的125%": the rate is the total's.
-        q = max(simple.rfind(w, acts[0]["end"] if acts else 0, rt["start"]) for w in _BREAKDOWN)
-        totals = [a for a in acts if a["end"] <= q]
-        if q >= 0 and totals and len(totals) < len(acts):
-            actual, acts = totals[-1], totals
-        # The plan: after the actual ("完成X,占计划Y的Z%") or before it ("下达任务Y,已完成X,完成率Z%"),
-        # never before an earlier actual.
-        floor = acts[-2]["start"] if len(acts) > 1 else -1
-        if actual is None and (actual := again(rt)) is not None:
-            floor = paired[actual["_i"]]
-        plans = [r for r in members if r["kind"] == "plan" and floor < r["start"] < rt["start"] and
-                 r["_i"] not in used and (actual is None or _same_unit(r, actual))]
-        after = [r for r in plans if actual is None or r["start"] > actual["start"]]
-        plan = (after or plans or [None])[-1]
-        if actual is None and plan is None:
-            rows.append(_row(report_id, None, None, rt, "rate stated", _note("rate_only")))
-        else:
-            basis = "same sentence" if actual is not None and plan is not None else "rate stated"
-            rows.append(_row(report_id, actual, plan, rt, basis))
-            if actual is not None and plan is not None:
-                paired[actual["_i"]] = rt["end"]
-        used.update(x["_i"] for x in (actual, plan, rt) if x is not None)
-    # No rate: an actual and a plan of the same unit ("下达任务16.4万亩,…已完成9万亩"): the first
-    # actual after the plan, else the nearest before it ("总投资1500万元,计划投资800万元,已完成640万元").
+    for rt in members:
+        if rt["kind"] == "rate" and rt["unit"] in _RATE_PER and rt["_i"] not in used and \
+                _completion_rate(rt, _before_text(simple, rt)) and not _is_target(simple, rt, _before_text(simple, rt)):
+            rows.append(_pair_rate(rt, members, simple, report_id, used, paired))
+    return rows + _pair_plans(members, report_id, used)
+
+
+def _actuals_before(members, simple, used, pos):
+    return [r for r in members if r["kind"] == "actual" and r["start"] < pos and r["_i"] not in used
+            and not closes_before(simple, r["end"], pos)]
+
+
+def _rate_actual(rt, acts):
+    """The actual a rate is of, as relations.py found it (``rate_of``: the n-th of n actuals
+    for 分别, the total, not its 其中 parts), and the actuals up to it; else the last one."""
+    named = next((a for a in acts if a.get("metric_id") == rt.get("rate_of")), None)
+    if named is not None:
+        return named, acts[:acts.index(named) + 1]
+    return (acts[-1] if acts else None), acts
+
+
+def _again(rt, members, simple, used, paired):
+    """The actual of an earlier pair in the sentence when this rate compares it with
+    another plan: "完成X,为年度任务A的B倍,占总任务C的D%" (X against A, then X against C)."""
+    prior = [r for r in members if r["kind"] == "actual" and r["start"] < rt["start"]
+             and not closes_before(simple, r["end"], rt["start"])]
+    a = prior[-1] if prior else None
+    if a is None or a["_i"] not in paired:
+        return None
+    plan_between = any(p["kind"] == "plan" and p["_i"] not in used and _same_unit(p, a)
+                       and paired[a["_i"]] <= p["start"] < rt["start"] for p in members)
+    return a if plan_between else None
+
+
+def _pair_rate(rt, members, simple, report_id, used, paired):
+    """The row of a completion rate: its actual and the plan after it ("完成X,占计划Y的Z%") or
+    before it ("下达任务Y,已完成X,完成率Z%"), never a plan before an earlier actual."""
+    actual, acts = _rate_actual(rt, _actuals_before(members, simple, used, rt["start"]))
+    floor = acts[-2]["start"] if len(acts) > 1 else -1
+    if actual is None and (actual := _again(rt, members, simple, used, paired)) is not None:
+        floor = paired[actual["_i"]]
+    plans = [r for r in members if r["kind"] == "plan" and floor < r["start"] < rt["start"] and
+             r["_i"] not in used and (actual is None or _same_unit(r, actual))]
+    after = [r for r in plans if actual is None or r["start"] > actual["start"]]
+    plan = (after or plans or [None])[-1]
+    used.update(x["_i"] for x in (actual, plan, rt) if x is not None)
+    if actual is None and plan is None:
+        return completion_row(report_id, None, None, rt, "rate stated", completion_note("rate_only"))
+    if actual is not None and plan is not None:
+        paired[actual["_i"]] = rt["end"]
+        return completion_row(report_id, actual, plan, rt, "same sentence")
+    return completion_row(report_id, actual, plan, rt, "rate stated")
+
+
+def _pair_plans(members, report_id, used):
+    """No rate: an actual and a plan of the same unit ("下达任务16.4万亩,…已完成9万亩"): the first
+    actual after the plan, else the nearest before it ("总投资1500万元,计划投资800万元,已完成640万元")."""
+    rows = []
     acts = [r for r in members if r["kind"] == "actual" and r["_i"] not in used]
     for p in (r for r in members if r["kind"] == "plan" and r["_i"] not in used):
         fits = [a for a in acts if a["_i"] not in used and _same_unit(a, p) and _same_level(a, p)]
         a = next((a for a in fits if a["start"] > p["start"]), fits[-1] if fits else None)
         if a is not None:
-            rows.append(_row(report_id, a, p, None, "same sentence"))
+            rows.append(completion_row(report_id, a, p, None, "same sentence"))
             used.update({a["_i"], p["_i"]})
     return rows
 
@@ -222,7 +228,7 @@ def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_
     if metrics is None or len(metrics) == 0:
         return []
     simple = simple if simple is not None and len(simple) == len(text) else to_simplified(text)
-    ends = [m.end() for m in _GROUP_END.finditer(simple)]
+    ends = sentence_ends(simple, full=True)
     recs = schema.records(metrics) if isinstance(metrics, pd.DataFrame) else [dict(r) for r in metrics]
     groups: dict[int, list[dict]] = {}
     for i, r in enumerate(recs):
@@ -245,17 +251,17 @@ def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_
             continue
         match = min(found, key=lambda p: abs(_num(p["value"]) - (row["plan"] or 0)))
         pv = _num(match["value"])
-        where = _note("elsewhere", plan=_readable(pv), start=match["start"], end=match["end"])
+        where = completion_note("elsewhere", plan=_readable(pv), start=match["start"], end=match["end"])
         if not derived:
-            row["note"] = _join(row["note"], _note("rate_lost", where=where))
+            row["note"] = _join(row["note"], completion_note("rate_lost", where=where))
         elif abs(row["actual"] / pv - stated) <= row["_tolerance"]:
             row.update(plan=pv, rate=row["actual"] / pv, plan_start=match["start"], plan_end=match["end"],
                        plan_report_id=report_id, consistent=True,
-                       note=_note("agrees", derived=_readable(row["plan"]), where=where))
+                       note=completion_note("agrees", derived=_readable(row["plan"]), where=where))
             used.add(match["_i"])
             plans.remove(match)
         else:
-            row["note"] = _join(row["note"], _note("differs", derived=_readable(row["plan"]), where=where))
+            row["note"] = _join(row["note"], completion_note("differs", derived=_readable(row["plan"]), where=where))
 
     for row in rows:
         row.pop("_derived", None)
@@ -296,7 +302,7 @@ def pair_table_rows(metrics: list[dict], report_id: str) -> list[dict]:
             if plan is None and rate is None:
                 continue
             used.update(id(x) for x in (plan, rate) if x is not None)
-            row = _row(report_id, a, plan, rate, TABLE_ROW)
+            row = completion_row(report_id, a, plan, rate, TABLE_ROW)
             row.pop("_derived")
             row.pop("_tolerance")
             out.append(row)

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from forestry_analysis import lexicon
 from forestry_analysis.doc.normalize import Normalized
 from forestry_analysis.pipeline.quantities.numbers import chinese_value
-from forestry_analysis.pipeline.outline import body_markers, find_markers
+from forestry_analysis.pipeline.outline import body_markers, find_markers, sentence_ends
 
 _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DATE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4}|(?:1|2|19|20|201|202)?[xX×*]{1,4})\s*年\s*"
@@ -24,7 +24,6 @@ _YEAR_END = re.compile(r"[\d〇零一二三四五六七八九十xX*]")   # the l
 # A year in Chinese numerals (二〇二一年, 二0二一年), read digit by digit.
 _CN_YEAR = re.compile(r"(?<![〇零一二三四五六七八九0])([一二][〇零一二三四五六七八九0]{3})\s*年")
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "0": "0"}
-_STOP = re.compile(r"[。!?]+")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -165,8 +164,8 @@ def _head(text: str, gap=lambda i: False):
         hits = list(lex["blurb"].finditer(text, s, e))
         if not hits:
             break
-        end = _STOP.search(text, hits[-1].end(), e)
-        pos = end.end() if end else e
+        ends = sentence_ends(text, full=True, lines=False, pos=hits[-1].end(), endpos=e)
+        pos = ends[0] if ends else e
         if pos < e:
             break
     else:

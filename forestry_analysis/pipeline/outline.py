@@ -34,10 +34,34 @@ _ENCLOSED = {"l2e": ("l2", 0x3220), "dote": ("dot", 0x2488), "parene": ("paren",
 _LEVEL = {"l1": 1, "l2": 2}
 # Families that open an item after a plain space too (text flattened onto one line: "情况 (一)造林").
 _AFTER_SPACE = ("l2", "l2e", "paren", "parene", "shi")
-# A sentence end; "?" in a placeholder run ("???万亩") is not one.
-_TERM = r"(?:[。;!]|(?<!\?)\?(?![?\dxX*万亿千百十]))"
-SENTENCE_END = re.compile(_TERM + r"+[\"')\]》]*")
+# A sentence end, in either width ("simple" copies of the text keep full-width marks); "?" in
+# a placeholder run ("???万亩") is not one. A full sentence runs on past ";".
+_FULL_STOP = r"(?:[。!！]|(?<![?？])[?？](?![?？\dxX*万亿千百十]))"
+_TERM = rf"(?:[;；]|{_FULL_STOP})"
+_CLOSERS = r"[\"')\]》”’）]*"   # quotes and brackets closing after the mark stay with the sentence
+_SENTENCE_END = {False: re.compile(rf"{_TERM}+{_CLOSERS}"), True: re.compile(rf"{_FULL_STOP}+{_CLOSERS}")}
 _HEAD_END = re.compile(_TERM + r"|\n")
+_NEWLINE = re.compile(r"\n")
+
+
+def sentence_ends(text: str, full: bool = False, lines: bool = True, pos: int = 0,
+                  endpos: int | None = None) -> list[int]:
+    """Sorted offsets right after each sentence end in ``text[pos:endpos]``: 。!? and ; (only
+    。!? when ``full``), and line breaks when ``lines``. The one sentence splitter: the
+    sentences table, metric kinds, relations and completion pairs all cut here."""
+    endpos = len(text) if endpos is None else endpos
+    ends = [m.end() for m in _SENTENCE_END[full].finditer(text, pos, endpos)]
+    if lines:
+        ends = sorted(set(ends).union(m.end() for m in _NEWLINE.finditer(text, pos, endpos)))
+    return ends
+
+
+def sentence_start(text: str, pos: int, lo: int = 0, full: bool = True) -> int:
+    """Where the sentence holding ``pos`` starts, looking back no further than ``lo``."""
+    ends = sentence_ends(text, full, True, lo, pos)
+    return ends[-1] if ends else lo
+
+
 _STOPS = "。!?;:"
 _HEAD_MAX = 16   # a section name run into its first item ("下半年工作计划一是") is at most this long
 
@@ -180,8 +204,7 @@ def outline_rows(norm, report_id, body_start: int, body_end: int) -> list[dict]:
 def _cuts(norm, outline: list[dict], meta: dict) -> np.ndarray:
     """Sorted original offsets where a sentence starts."""
     text = norm.text
-    cuts = [m.end() for m in SENTENCE_END.finditer(text)]
-    cuts += [m.end() for m in re.finditer(r"\n", text)]
+    cuts = sentence_ends(text)
     bounds = [meta.get("body_start"), meta.get("body_end")]
     for key in ("title_span", "signature_span"):
         if meta.get(key):

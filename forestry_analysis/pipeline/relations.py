@@ -17,12 +17,12 @@ Cue words are in ``lexicon/relations.toml``.
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_right
 from functools import lru_cache
 
 from forestry_analysis import lexicon
 from forestry_analysis.doc.normalize import to_simplified
+from forestry_analysis.pipeline.outline import sentence_ends, sentence_start
 from forestry_analysis.pipeline.quantities.units import units
 
 
@@ -65,13 +65,14 @@ def relate(rows: list[dict], text: str, simple: str | None = None) -> list[dict]
     for i in order:
         by_sentence.setdefault(rows[i].get("sentence_id"), []).append(rows[i])
     # Parts are read per full sentence (to 。 or a line end): a 其中 list may run on past ；.
-    ends = [m.end() for m in re.finditer(r"[。!！\n]", simple)]
+    ends = sentence_ends(simple, full=True)
     by_full: dict = {}
     for i in order:
-        by_full.setdefault(bisect_right(ends, rows[i]["start"]), []).append(rows[i])
+        k = bisect_right(ends, rows[i]["start"])
+        by_full.setdefault(ends[k - 1] if k else 0, []).append(rows[i])
     earlier: list = []
-    for members in by_full.values():
-        _parts(members, simple, earlier)
+    for start, members in by_full.items():
+        _parts(members, simple, start, earlier)
         earlier = members
     _table_totals([rows[i] for i in order], simple)
     _cell_totals([rows[i] for i in order])
@@ -104,19 +105,29 @@ def _complete(total, parts) -> bool:
     return t is not None and bool(vals) and None not in vals and abs(sum(vals) - t) <= t * 0.001
 
 
-def _parts(members, simple, earlier=()):
-    """part_of for the rows of one sentence; a sentence opening with 其中 breaks down the last
-    total of the sentence before (``earlier``)."""
+def _parts(members, simple, start, earlier=()):
+    """part_of for the rows of the full sentence starting at ``start``; a sentence opening with
+    其中 breaks down the last total of the sentence before (``earlier``)."""
     cues = words()["part"]
     lo, hi = members[0]["start"], members[-1]["end"]
-    opening = simple[max(simple.rfind(c, 0, lo) for c in "。\n") + 1:lo].lstrip()
+    opening = simple[start:lo].lstrip()
     if earlier and any(opening.startswith(c) for c in cues["breakdown"]):
         members = list(earlier) + members
         lo = earlier[-1]["end"]
     quantities = [r for r in members if not _is_rate(r)]
     if len(quantities) < 2:
         return
-    # "26000亩(种植业20000亩,补植补造6000亩)": a bracket right after a quantity breaks it down.
+    _bracket_parts(quantities, simple, hi)
+    for cue in cues["breakdown"]:
+        pos = simple.find(cue, lo, hi)
+        while pos >= 0:
+            _cue_parts(quantities, simple, cue, pos, hi)
+            pos = simple.find(cue, pos + len(cue), hi)
+    _list_totals(quantities, simple, lo, cues)
+
+
+def _bracket_parts(quantities, simple, hi):
+    """"26000亩(种植业20000亩,补植补造6000亩)": a bracket right after a quantity breaks it down."""
     for total in quantities:
         if simple[total["end"]:total["end"] + 1] not in ("(", "（"):
             continue
@@ -126,33 +137,36 @@ def _parts(members, simple, earlier=()):
         if inside and _fits(total, inside):
             for r in inside:
                 r["part_of"] = total["metric_id"]
-    # 其中 / 包括 / 分别为 after a total: the parts follow, up to the clause's (or bracket's) end,
-    # as many as do not add up to more than the total.
-    for cue in cues["breakdown"]:
-        pos = simple.find(cue, lo, hi)
-        while pos >= 0:
-            before = [r for r in quantities if r["end"] <= pos]
-            after = [r for r in quantities if r["start"] > pos]
-            if before and after:
-                same = [r for r in before if r["kind"] == after[0]["kind"] and family(r) == family(after[0])]
-                total = (same or before)[-1]
-                listed = simple[pos + len(cue):pos + len(cue) + 1] in (":", "：")   # "其中:" lists to the sentence end
-                end = hi + 1 if listed else _clause_end(simple, pos, hi + 1)
-                opened = max(simple.rfind(c, total["end"], pos) for c in "(（")
-                if opened >= 0:
-                    closes = [e for e in (simple.find(c, pos, hi + 1) for c in ")）") if e >= 0]
-                    end = min(closes) if closes else end
-                parts = []
-                for r in quantities:
-                    if pos < r["start"] < end and family(r) == family(total) and r["kind"] == total["kind"] \
-                            and r["part_of"] is None and r is not total:
-                        if _complete(total, parts) or not _fits(total, parts + [r]):
-                            break
-                        parts.append(r)
-                for r in parts:
-                    r["part_of"] = total["metric_id"]
-            pos = simple.find(cue, pos + len(cue), hi)
-    # A list then 合计/共计: the row right after the cue is the total of the rows before it.
+
+
+def _cue_parts(quantities, simple, cue, pos, hi):
+    """其中 / 包括 / 分别为 (``cue`` at ``pos``) after a total: the parts follow, up to the clause's
+    (or bracket's) end, as many as do not add up to more than the total."""
+    before = [r for r in quantities if r["end"] <= pos]
+    after = [r for r in quantities if r["start"] > pos]
+    if not (before and after):
+        return
+    same = [r for r in before if r["kind"] == after[0]["kind"] and family(r) == family(after[0])]
+    total = (same or before)[-1]
+    listed = simple[pos + len(cue):pos + len(cue) + 1] in (":", "：")   # "其中:" lists to the sentence end
+    end = hi + 1 if listed else _clause_end(simple, pos, hi + 1)
+    opened = max(simple.rfind(c, total["end"], pos) for c in "(（")
+    if opened >= 0:
+        closes = [e for e in (simple.find(c, pos, hi + 1) for c in ")）") if e >= 0]
+        end = min(closes) if closes else end
+    parts = []
+    for r in quantities:
+        if pos < r["start"] < end and family(r) == family(total) and r["kind"] == total["kind"] \
+                and r["part_of"] is None and r is not total:
+            if _complete(total, parts) or not _fits(total, parts + [r]):
+                break
+            parts.append(r)
+    for r in parts:
+        r["part_of"] = total["metric_id"]
+
+
+def _list_totals(quantities, simple, lo, cues):
+    """A list then 合计/共计: the row right after the cue is the total of the rows before it."""
     for total in quantities:
         gap = simple[max(lo, total["start"] - 8):total["start"]]
         cut = max(gap.rfind(c) for c in "，,、；;。")
@@ -234,8 +248,7 @@ def rate_type(before: str, indicator: str) -> str:
 
 def _before(simple, r, lo=0):
     """Up to ``window`` characters before a rate, within its sentence, after ``lo``."""
-    text = simple[max(lo, r["start"] - words()["rate"]["window"]):r["start"]]
-    return text[max(text.rfind(c) for c in "。!！\n") + 1:]   # not ?: "???万亩" is a placeholder
+    return simple[sentence_start(simple, r["start"], max(lo, r["start"] - words()["rate"]["window"])):r["start"]]
 
 
 def _rates(members, simple):
