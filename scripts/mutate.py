@@ -70,6 +70,8 @@ MUTATIONS = [
     ("lost_count_after_a_counted_number", f"{PKG}/metrics.py",
      "            if i < len(taken_starts) and taken_starts[i] < s:\n",
      "            if False:\n"),
+    ("followup_similarity_lowered", f"{PKG}/followups.py", "MIN_SIMILARITY = 0.2\n", "MIN_SIMILARITY = 0.19\n"),
+    ("aligned_cell_may_be_longer", f"{PKG}/tables.py", "_MAX_CELL = 40 ", "_MAX_CELL = 45 "),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
 ]
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast

@@ -105,3 +105,40 @@ def test_a_title_line_is_at_most_60_characters(title, is_title):
     assert len(TITLE_60) == 60
     r = fa.read_report(text=title + "\n\n今年以来,我局完成人工造林2000亩。\n")
     assert (r.meta["title"] == title) is is_title
+
+
+def _followup(done_text):
+    from forestry_analysis import followups, schema
+    meta = schema.frame("meta", [
+        dict(report_id="plan", org="某县林业局", region="某县", year=2021, period="annual", report_kind="plan"),
+        dict(report_id="done", org="某县林业局", region="某县", year=2021, period="annual", report_kind="summary")])
+    tasks = schema.frame("tasks", [
+        dict(report_id="plan", task_id=0, text="加强森林防火宣传", status="planned", category="fire_prevention"),
+        dict(report_id="done", task_id=0, text=done_text, status="done", category="fire_prevention"),
+        dict(report_id="done", task_id=1, text="完成人工造林任务", status="done", category="afforestation")])
+    return followups.followups(meta, tasks, schema.frame("metrics")).iloc[0]
+
+
+@pytest.mark.parametrize("done_text,similarity,outcome", [
+    ("开展宣传巡查检查", 0.233, "reported"),          # shares 宣传 with three words: just above 0.2
+    ("开展宣传巡查检查督导", 0.197, "not_reported"),  # one word more dilutes it below
+])
+def test_a_planned_item_is_followed_up_from_a_similarity_of_0_2(done_text, similarity, outcome):
+    row = _followup(done_text)
+    assert row["similarity"] == pytest.approx(similarity, abs=1e-3)
+    assert row["outcome"] == outcome
+
+
+_ALIGNED = ("二、森林防火\n表2 森林防火工作情况\n项目        计划(次)    完成(次)    完成率(%)\n"
+            "{label}      20          24          120\n巡山检查      300         285         95\n")
+_LABEL = "在全县各乡镇林区主要路口村组和重点林区开展森林防火宣传进村入户活动及集中宣传活动"
+
+
+@pytest.mark.parametrize("label,table", [(_LABEL, True), (_LABEL.replace("宣传活动", "宣传月活动"), False)])
+def test_an_aligned_cell_of_up_to_40_characters_keeps_the_table(label, table):
+    """A piece longer than 40 characters between wide spaces is prose: the block is no table."""
+    assert len(_LABEL) == 40
+    r = fa.read_report(text=_ALIGNED.format(label=label))
+    assert len(r.stat_tables) == (1 if table else 0)
+    kinds = dict(zip(r.metrics["raw"], r.metrics["kind"]))
+    assert (kinds.get("20"), kinds.get("24"), kinds.get("300")) == (("plan", "actual", "plan") if table else (None,) * 3)
