@@ -72,6 +72,7 @@ MUTATIONS = [
      "            if False:\n"),
     ("followup_similarity_lowered", f"{PKG}/followups.py", "MIN_SIMILARITY = 0.2\n", "MIN_SIMILARITY = 0.19\n"),
     ("aligned_cell_may_be_longer", f"{PKG}/tables.py", "_MAX_CELL = 40 ", "_MAX_CELL = 45 "),
+    ("plan_heading_may_be_longer", f"{PKG}/lexicon/meta.toml", "max_heading_len = 20\n", "max_heading_len = 24\n"),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
 ]
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast

@@ -142,3 +142,16 @@ def test_an_aligned_cell_of_up_to_40_characters_keeps_the_table(label, table):
     assert len(r.stat_tables) == (1 if table else 0)
     kinds = dict(zip(r.metrics["raw"], r.metrics["kind"]))
     assert (kinds.get("20"), kinds.get("24"), kinds.get("300")) == (("plan", "actual", "plan") if table else (None,) * 3)
+
+
+_PLAN_SECTION = ("某县林业局2021年上半年工作总结\n一、上半年工作情况\n(一)造林绿化\n完成造林1.2万亩。\n"
+                 "二、{heading}\n(一)抓好秋冬季造林。\n(二)加强森林防火。\n")
+
+
+@pytest.mark.parametrize("heading,planned", [("下半年全县森林防火和国土绿化重点工作计划", True),
+                                             ("下半年全县森林防火和国土绿化等重点工作计划", False)])
+def test_a_plan_heading_is_at_most_20_characters(heading, planned):
+    """A longer heading reads as a sentence and no longer makes its items planned."""
+    tasks = fa.read_report(text=_PLAN_SECTION.format(heading=heading)).tasks
+    want = "planned" if planned else "done"
+    assert tasks["status"].tolist() == ["done", want, want]
