@@ -5,8 +5,8 @@
     .venv/bin/python scripts/mutate.py NAME ...   # only these
 
 Each mutation replaces one exact piece of source (or lexicon) text in a scratch copy of the
-checkout (the working tree is never touched), runs ``pytest -x tests/`` there and restores the
-file. A mutation the suite does not catch ("survived") is a hole in the tests. Exit status 1
+checkout (the working tree is never touched), runs ``pytest -x`` on the test files in TESTS
+there and restores the file. A mutation the suite does not catch ("survived") is a hole in the tests. Exit status 1
 when any survived.
 """
 from __future__ import annotations
@@ -26,12 +26,15 @@ PKG = "forestry_analysis"
 # name, file, the exact text, what it becomes
 MUTATIONS = [
     ("bars_twice_as_long", f"{PKG}/present/plots.py",
-     'ax.barh(y, b.value - lo, left=lo, height=height, color=colors[rid], gid="value")',
-     'ax.barh(y, 2 * b.value - lo, left=lo, height=height, color=colors[rid], gid="value")'),
+     'ax.barh(y, value, height=height, color=color, gid="value")',
+     'ax.barh(y, 2 * value, height=height, color=color, gid="value")'),
+    ("pest_bars_twice_as_long", f"{PKG}/present/plots.py",
+     'ax.barh(y, row.value, height=0.42, color=color, gid="value")',
+     'ax.barh(y, 2 * row.value, height=0.42, color=color, gid="value")'),
     ("completion_bars_half_as_long", f"{PKG}/present/plots.py",
-     "ax.barh(y, rate, height=0.62", "ax.barh(y, rate / 2, height=0.62"),
+     "width = min(row.shown, RATE_CAP)\n", "width = min(row.shown, RATE_CAP) / 2\n"),
     ("group_max_instead_of_sum", f"{PKG}/present/plots.py",
-     "value=float(known.sum()) if len(known)", "value=float(known.max()) if len(known)"),
+     "sum(v for _, v in known)) if known else None", "max(v for _, v in known)) if known else None"),
     ("rate_tolerance_five_points", f"{PKG}/pipeline/completion.py",
      '_RATE_PER.get(rate["unit"], 100), 0.005)', '_RATE_PER.get(rate["unit"], 100), 0.05)'),
     ("implausible_rate_threshold_raised", f"{PKG}/pipeline/quality.py",
@@ -45,11 +48,44 @@ MUTATIONS = [
     ("unit_pici_removed", f"{PKG}/lexicon/units.csv", "\n批次,", "\n#批次,"),
     ("unit_yanmi_removed", f"{PKG}/lexicon/units.csv", "\n延米,", "\n#延米,"),
     ("unit_muci_removed", f"{PKG}/lexicon/units.csv", "\n亩次,", "\n#亩次,"),
+    ("unit_checi_removed", f"{PKG}/lexicon/units.csv", "\n车次,", "\n#车次,"),
+    ("unit_pian_removed", f"{PKG}/lexicon/units.csv", "\n篇,", "\n#篇,"),
+    ("parts_added_to_their_total", f"{PKG}/pipeline/summary.py",
+     'top = (m["part_of"].isna() & m["restates"].isna()', 'top = (m["restates"].isna()'),
+    ("lost_number_drawn_as_zero", f"{PKG}/present/plots.py",
+     "sum(v for _, v in known)) if known else None", "sum(v for _, v in known)) if known else 0.0"),
+    ("lost_rate_drawn_as_zero", f"{PKG}/present/plots.py",
+     "shown = rate if rate is not None else stated\n",
+     "shown = rate if rate is not None else stated if stated is not None else 0.0\n"),
+    ("rate_cap_raised", f"{PKG}/present/plots.py", "RATE_CAP = 2.0 ", "RATE_CAP = 2.5 "),
+    ("met_below_100_percent", f"{PKG}/present/plots.py", "shown >= 1 - 1e-9", "shown >= 0.99"),
+    ("rate_tolerance_whole_last_digit", f"{PKG}/pipeline/completion.py",
+     "max(0.5 * 10 ** -decimals", "max(1.0 * 10 ** -decimals"),
+    ("signature_year_tolerance_two", f"{PKG}/lexicon/meta.toml", "date_tolerance = 1\n", "date_tolerance = 2\n"),
+    ("parts_may_exceed_total_by_one_percent", f"{PKG}/pipeline/relations.py",
+     "sum(vals) <= t * 1.001 + 1e-9", "sum(vals) <= t * 1.01 + 1e-9"),
+    ("completion_cue_window_widened", f"{PKG}/lexicon/relations.toml", "window = 16\n", "window = 20\n"),
+    ("formulation_window_widened", f"{PKG}/lexicon/numbers.toml", "formulation_window = 8\n",
+     "formulation_window = 10\n"),
+    ("quoted_slogan_longer", f"{PKG}/lexicon/numbers.toml", "quoted_slogan_max = 10\n", "quoted_slogan_max = 12\n"),
+    ("lost_count_window_widened", f"{PKG}/pipeline/quantities/rules.py", "PHRASE_END, max(0, s - 20))", "PHRASE_END, max(0, s - 24))"),
+    ("title_may_be_longer", f"{PKG}/lexicon/meta.toml", "max_len = 60\n", "max_len = 70\n"),
+    ("lost_count_after_a_counted_number", f"{PKG}/pipeline/quantities/rules.py",
+     "        if i < len(taken_starts) and taken_starts[i] < s:\n",
+     "        if False:\n"),
+    ("followup_similarity_lowered", f"{PKG}/corpus/followups.py", "MIN_SIMILARITY = 0.2\n", "MIN_SIMILARITY = 0.19\n"),
+    ("aligned_cell_may_be_longer", f"{PKG}/pipeline/tables.py", "_MAX_CELL = 40 ", "_MAX_CELL = 45 "),
+    ("plan_heading_may_be_longer", f"{PKG}/lexicon/meta.toml", "max_heading_len = 20\n", "max_heading_len = 24\n"),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
 ]
+# The tests each mutation is checked against: the files that tie behaviour to the text (fast
+# ones first, so a caught mutation stops early with -x). Override with --tests.
+TESTS = ["tests/test_thresholds.py", "tests/test_chart_geometry.py", "tests/test_units_lexicon.py",
+         "tests/test_metrics.py", "tests/test_relations.py", "tests/test_completion.py", "tests/test_meta.py",
+         "tests/test_plots.py", "tests/test_report.py", "tests/test_cli.py"]
 
 
-def run(copy: Path, path: str, old: str, new: str, timeout: int) -> tuple[str, float]:
+def run(copy: Path, path: str, old: str, new: str, timeout: int, tests: list[str]) -> tuple[str, float]:
     file = copy / path
     original = file.read_text(encoding="utf-8")
     if original.count(old) != 1:
@@ -57,7 +93,7 @@ def run(copy: Path, path: str, old: str, new: str, timeout: int) -> tuple[str, f
     t0 = time.perf_counter()
     try:
         file.write_text(original.replace(old, new), encoding="utf-8")
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "tests/"],
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
                               cwd=copy, capture_output=True, text=True, timeout=timeout,
                               env=os.environ | {"PYTHONPATH": str(copy)})
         verdict = "caught" if proc.returncode != 0 else "SURVIVED"
@@ -73,6 +109,7 @@ def main(argv=None) -> int:
     ap.add_argument("names", nargs="*")
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--timeout", type=int, default=900)
+    ap.add_argument("--tests", nargs="+", default=TESTS, help="test files to run (default: TESTS)")
     args = ap.parse_args(argv)
     chosen = [m for m in MUTATIONS if not args.names or m[0] in args.names]
     if args.list:
@@ -84,7 +121,7 @@ def main(argv=None) -> int:
         shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
             ".git", ".venv", "out", "__pycache__", ".hypothesis", "*.egg-info"))
         for name, path, old, new in chosen:
-            verdict, secs = run(copy, path, old, new, args.timeout)
+            verdict, secs = run(copy, path, old, new, args.timeout, args.tests)
             survived += verdict == "SURVIVED"
             print(f"{name:36s} {verdict:12s} {secs:6.0f} s", flush=True)
     print(f"{len(chosen) - survived} of {len(chosen)} mutations caught")

@@ -214,3 +214,30 @@ def test_fire_rate_against_its_control_target_is_not_the_rate():
     assert pd.isna(data.loc["damage_rate", "target"])                  # 13.1% of the target is no target
     assert data.loc["damage_area", "value"] == pytest.approx(123.42 * 15)
     assert data.loc["incidents", "text"] == "19起"
+
+
+def _completion(rate_by_indicator):
+    rows = [dict(report_id=RID, indicator=name, category="afforestation", actual=rate * 1000, plan=1000.0,
+                 unit="亩", rate=rate, basis="same sentence") for name, rate in rate_by_indicator.items()]
+    return plots.completion_rates(schema.frame("completion", rows), META)
+
+
+def _value_patches(fig):
+    return {t.get_text().split(" (")[0]: p for ax in fig.axes
+            for t in ax.get_yticklabels() for p in ax.patches
+            if p.get_gid() == "value" and round(p.get_y() + p.get_height() / 2) == round(t.get_position()[1])}
+
+
+def test_completion_bar_is_cut_at_200_percent_and_says_so():
+    fig = _completion({"人工造林": 2.5, "森林抚育": 1.99})
+    bars = {k.split(" (")[0]: v for k, v in _value_bars(fig).items()}
+    assert bars == {"人工造林": pytest.approx(2.0), "森林抚育": pytest.approx(1.99)}
+    labels = sorted(t.get_text() for ax in fig.axes for t in ax.texts if "%" in t.get_text())
+    assert labels == ["199.0%", "▶ 实际250.0%"]
+
+
+def test_completion_of_100_percent_is_met_and_just_below_is_behind():
+    from matplotlib.colors import to_hex
+    patches = _value_patches(_completion({"人工造林": 1.0, "森林抚育": 0.995}))
+    assert to_hex(patches["人工造林"].get_facecolor()) == plots.STATUS_COLORS[plots.STATUS_MET]
+    assert to_hex(patches["森林抚育"].get_facecolor()) == plots.STATUS_COLORS[plots.STATUS_BEHIND]

@@ -1,5 +1,6 @@
 """A near miss on each side of every threshold the package applies: a loosened or tightened
 check fails here. Expected flags follow from the numbers in each sentence."""
+import pandas as pd
 import pytest
 
 import forestry_analysis as fa
@@ -35,3 +36,123 @@ def test_a_completion_rate_above_300_percent_is_flagged(actual, flagged):
     rate = f"{actual / 100:g}%"
     _, codes = _pair(actual, 10000, rate)
     assert ("implausible_rate" in codes) is flagged
+
+
+@pytest.mark.parametrize("actual,rate,consistent", [
+    (5720, "1.1倍", True),     # 1.144: a rate in tenths of 倍 is good to 0.05
+    (5770, "1.1倍", False),    # 1.154
+    (4730, "九成", True),      # 94.6%: 九成 is good to half a 成
+    (4770, "九成", False),     # 95.4%
+])
+def test_rate_in_bei_and_cheng_is_checked_to_half_its_last_digit(actual, rate, consistent):
+    row, codes = _pair(actual, 5000, rate, verb="为")
+    assert bool(row["consistent"]) is consistent
+    assert ("rate_mismatch" in codes) is not consistent
+
+
+@pytest.mark.parametrize("signed,warned", [(2021, False), (2019, False), (2022, True), (2018, True)])
+def test_a_signature_a_year_away_from_the_title_is_no_conflict(signed, warned):
+    r = fa.read_report(text=f"某县林业局2020年工作总结\n\n今年完成人工造林2000亩。\n\n某县林业局\n{signed}年1月10日\n")
+    assert r.meta["year"] == 2020
+    assert (f"落款写{signed}年，标题写2020年，按2020年" in r.meta["warnings"]) is warned
+
+
+@pytest.mark.parametrize("second,is_part", [(4010, True), (4011, False)])
+def test_parts_may_exceed_their_total_by_a_thousandth(second, is_part):
+    """10000亩 其中 6000亩 and 4010亩: the parts add up to 1.001 times the total, still parts."""
+    m = fa.read_report(text=f"完成造林10000亩,其中人工造林6000亩,封山育林{second}亩。").metrics
+    parts = dict(zip(m["raw"], m["part_of"]))
+    assert parts["6000亩"] == 1
+    assert (parts[f"{second}亩"] == 1 if is_part else pd.isna(parts[f"{second}亩"]))
+
+
+@pytest.mark.parametrize("between,completion", [("所定全县人工造林面积总数目", True), ("所定全县的人工造林面积总数目", False)])
+def test_completion_cue_counts_up_to_16_characters_before_the_rate(between, completion):
+    """计划 then 14 characters then the rate: still a completion rate; one character more: a level."""
+    r = fa.read_report(text=f"完成造林5000亩,为年度计划{between}的90%。")
+    rate = r.metrics[r.metrics["unit"] == "%"].iloc[0]
+    assert (rate["rate_type"] == "completion") is completion
+    assert len(r.completion) == (1 if completion else 0)
+
+
+@pytest.mark.parametrize("name,strength", [("阿维吡虫啉噻虫嗪", True), ("阿维菌吡虫啉噻虫嗪", False)])
+def test_a_formulation_up_to_eight_characters_after_a_percentage_makes_it_a_strength(name, strength):
+    r = fa.read_report(text=f"使用20%{name}可湿性粉剂防治。")
+    assert (dict(zip(r.numbers["raw"], r.numbers["reason"]))["20"] == "concentration") is strength
+    assert r.metrics["raw"].tolist() == ([] if strength else ["20%"])
+
+
+@pytest.mark.parametrize("quoted,slogan", [("面清理10处隐患工作", True), ("全面清理10处隐患工作", False)])
+def test_a_quoted_phrase_of_up_to_ten_characters_is_a_slogan(quoted, slogan):
+    r = fa.read_report(text=f'开展"{quoted}"活动。')
+    assert (dict(zip(r.numbers["raw"], r.numbers["reason"]))["10"] == "slogan") is slogan
+    assert r.metrics["raw"].tolist() == ([] if slogan else ["10处"])
+
+
+@pytest.mark.parametrize("course,lost", [("林业系统基层乡镇护林员骨干队伍学习班", True),
+                                         ("市林业系统基层乡镇护林员骨干队伍学习班", False)])
+def test_a_counting_verb_up_to_20_characters_back_makes_a_classifier_a_lost_number(course, lost):
+    """举办…期: with the verb 20 characters before 期 the number is lost; 21 is too far to tell."""
+    m = fa.read_report(text=f"今年举办{course}期。").metrics
+    assert m[["raw", "missing"]].values.tolist() == ([["期", True]] if lost else [])
+
+
+TITLE_60 = "某县林业局关于全面推进林长制改革加强全县森林防火和林业有害生物防控以及国土绿化与森林资源保护管理工作的2020年工作总结"
+
+
+@pytest.mark.parametrize("title,is_title", [(TITLE_60, True), (TITLE_60.replace("全县", "全县的"), False)])
+def test_a_title_line_is_at_most_60_characters(title, is_title):
+    assert len(TITLE_60) == 60
+    r = fa.read_report(text=title + "\n\n今年以来,我局完成人工造林2000亩。\n")
+    assert (r.meta["title"] == title) is is_title
+
+
+def _followup(done_text):
+    from forestry_analysis.corpus import followups
+    from forestry_analysis.doc import schema
+    meta = schema.frame("meta", [
+        dict(report_id="plan", org="某县林业局", region="某县", year=2021, period="annual", report_kind="plan"),
+        dict(report_id="done", org="某县林业局", region="某县", year=2021, period="annual", report_kind="summary")])
+    tasks = schema.frame("tasks", [
+        dict(report_id="plan", task_id=0, text="加强森林防火宣传", status="planned", category="fire_prevention"),
+        dict(report_id="done", task_id=0, text=done_text, status="done", category="fire_prevention"),
+        dict(report_id="done", task_id=1, text="完成人工造林任务", status="done", category="afforestation")])
+    return followups.followups(meta, tasks, schema.frame("metrics")).iloc[0]
+
+
+@pytest.mark.parametrize("done_text,similarity,outcome", [
+    ("开展宣传巡查检查", 0.233, "reported"),          # shares 宣传 with three words: just above 0.2
+    ("开展宣传巡查检查督导", 0.197, "not_reported"),  # one word more dilutes it below
+])
+def test_a_planned_item_is_followed_up_from_a_similarity_of_0_2(done_text, similarity, outcome):
+    row = _followup(done_text)
+    assert row["similarity"] == pytest.approx(similarity, abs=1e-3)
+    assert row["outcome"] == outcome
+
+
+_ALIGNED = ("二、森林防火\n表2 森林防火工作情况\n项目        计划(次)    完成(次)    完成率(%)\n"
+            "{label}      20          24          120\n巡山检查      300         285         95\n")
+_LABEL = "在全县各乡镇林区主要路口村组和重点林区开展森林防火宣传进村入户活动及集中宣传活动"
+
+
+@pytest.mark.parametrize("label,table", [(_LABEL, True), (_LABEL.replace("宣传活动", "宣传月活动"), False)])
+def test_an_aligned_cell_of_up_to_40_characters_keeps_the_table(label, table):
+    """A piece longer than 40 characters between wide spaces is prose: the block is no table."""
+    assert len(_LABEL) == 40
+    r = fa.read_report(text=_ALIGNED.format(label=label))
+    assert len(r.tables) == (1 if table else 0)
+    kinds = dict(zip(r.metrics["raw"], r.metrics["kind"]))
+    assert (kinds.get("20"), kinds.get("24"), kinds.get("300")) == (("plan", "actual", "plan") if table else (None,) * 3)
+
+
+_PLAN_SECTION = ("某县林业局2021年上半年工作总结\n一、上半年工作情况\n(一)造林绿化\n完成造林1.2万亩。\n"
+                 "二、{heading}\n(一)抓好秋冬季造林。\n(二)加强森林防火。\n")
+
+
+@pytest.mark.parametrize("heading,planned", [("下半年全县森林防火和国土绿化重点工作计划", True),
+                                             ("下半年全县森林防火和国土绿化等重点工作计划", False)])
+def test_a_plan_heading_is_at_most_20_characters(heading, planned):
+    """A longer heading reads as a sentence and no longer makes its items planned."""
+    tasks = fa.read_report(text=_PLAN_SECTION.format(heading=heading)).tasks
+    want = "planned" if planned else "done"
+    assert tasks["status"].tolist() == ["done", want, want]
