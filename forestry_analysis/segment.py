@@ -74,6 +74,23 @@ def cut_pos(text: str) -> list[tuple[str, str]]:
     return [(p.word, p.flag) for p in pos_tokenizer().lcut(text or "", HMM=False)]
 
 
+def tagged(text: str, flag: str, within: tuple[str, ...] = ()):
+    """The words of ``text`` tagged ``flag``, in order and lazily, exactly as in ``cut_pos``.
+
+    jieba segments each run of Chinese text (its ``re_han_internal``) on its own and tags
+    everything else ``x``, ``m`` or ``eng``; with ``within``, only the runs holding one of
+    those strings are segmented (a place name ending in 市 lies in a run holding 市).
+    """
+    pos = pos_tokenizer()
+    from jieba.posseg import re_han_internal
+    for run in re_han_internal.findall(text or ""):
+        if within and not any(w in run for w in within):
+            continue
+        for p in pos.cut(run, HMM=False):
+            if p.flag == flag:
+                yield p.word
+
+
 @lru_cache(maxsize=1)
 def userdict_words() -> tuple[str, ...]:
     """Words of the user dictionary, in file order."""
@@ -96,5 +113,5 @@ def is_content_word(word: str) -> bool:
     return len(w) >= 2 and w not in stopwords() and any(c.isalpha() for c in w)
 
 
-__all__ = ["tokenizer", "pos_tokenizer", "cut", "cut_pos", "stopwords", "userdict_words",
+__all__ = ["tokenizer", "pos_tokenizer", "cut", "cut_pos", "tagged", "stopwords", "userdict_words",
            "is_content_word"]
