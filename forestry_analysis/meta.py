@@ -263,10 +263,8 @@ def _body_place(text: str) -> str | None:
     units = tuple(lex["d"]["org"]["units"])
     generic = tuple(lex["d"]["region"]["generic_lead"])
     terrain = tuple(lex["d"]["region"]["body_not_units"])
-    for word in tagged(text, "ns", within=units):
-        if word.endswith(units) and not word.endswith(terrain) and len(word) >= 3 \
-                and not word.startswith(generic) \
-                and not _PLACEHOLDER_NAME.search(word):
+    for word in tagged(text, "ns", endings=units, min_len=3):
+        if not word.endswith(terrain) and not word.startswith(generic) and not _PLACEHOLDER_NAME.search(word):
             return word
     return None
 

@@ -10,6 +10,7 @@ frequencies and other exploration.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import warnings
 from functools import lru_cache
@@ -74,21 +75,29 @@ def cut_pos(text: str) -> list[tuple[str, str]]:
     return [(p.word, p.flag) for p in pos_tokenizer().lcut(text or "", HMM=False)]
 
 
-def tagged(text: str, flag: str, within: tuple[str, ...] = ()):
-    """The words of ``text`` tagged ``flag``, in order and lazily, exactly as in ``cut_pos``.
+def tagged(text: str, flag: str, endings: tuple[str, ...], min_len: int = 1):
+    """The words of ``text`` tagged ``flag`` that end with one of ``endings`` and have at
+    least ``min_len`` characters, in order and lazily, exactly as ``cut_pos`` tags them.
 
     jieba segments each run of Chinese text (its ``re_han_internal``) on its own and tags
-    everything else ``x``, ``m`` or ``eng``; with ``within``, only the runs holding one of
-    those strings are segmented (a place name ending in 市 lies in a run holding 市).
+    everything else ``x``, ``m`` or ``eng``, so only the runs holding an ending at least
+    ``min_len`` characters in are segmented (a place name ending in 市 lies in a run holding 市).
     """
     pos = pos_tokenizer()
     from jieba.posseg import re_han_internal
+    last = _last_chars(endings)
     for run in re_han_internal.findall(text or ""):
-        if within and not any(w in run for w in within):
+        if last.search(run, min_len - 1) is None:
             continue
         for p in pos.cut(run, HMM=False):
-            if p.flag == flag:
+            if p.flag == flag and len(p.word) >= min_len and p.word.endswith(endings):
                 yield p.word
+
+
+@lru_cache(maxsize=8)
+def _last_chars(endings: tuple[str, ...]) -> re.Pattern:
+    """A character that ends one of ``endings``: where a word ending so can end."""
+    return re.compile("[" + re.escape("".join(sorted({e[-1] for e in endings}))) + "]")
 
 
 @lru_cache(maxsize=1)
