@@ -63,6 +63,18 @@ def test_cut_is_dictionary_only_and_handles_empty():
     assert ("松材线虫病", "n") in segment.cut_pos("高位推动松材线虫病防控")
 
 
+def test_tagged_gives_the_place_names_cut_pos_tags_in_every_sample():
+    units = ("自治区", "自治州", "地区", "省", "市", "州", "县", "区", "镇", "乡")
+    found = 0
+    for path in sorted((ROOT / "data" / "samples").glob("*.txt")) + sorted((ROOT / "tests" / "gold").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        want = [w for w, f in segment.cut_pos(text) if f == "ns" and len(w) >= 3 and w.endswith(units)]
+        assert list(segment.tagged(text, "ns", units, min_len=3)) == want, path.name
+        found += len(want)
+    assert found > 50
+    assert list(segment.tagged("确保眉山市生态安全,全市各乡镇", "ns", units, min_len=3)) == ["眉山市", "各乡镇"]
+
+
 def test_stopwords_file():
     sw = segment.stopwords()
     for w in ("工作", "开展", "进一步", "加强", "推进", "全面", "积极"):

@@ -66,3 +66,17 @@ def test_report_rows_are_its_tables_as_dicts(seed, name):
 def test_rows_of_an_unknown_table_name_the_known_ones(seed):
     with pytest.raises(KeyError, match="metrics"):
         seed.rows("metric")
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "Float64", "boolean", schema.STR, schema.TABLES["metrics"][12].dtype])
+def test_column_builders_equal_pandas_own_construction(dtype):
+    samples = {"Int64": [[3, 7], [None, 5], [None, None], [pd.NA, 2], [np.nan, 4], [2.0, 1], []],
+               "Float64": [[1.5, 2.0], [None, 0.25], [None, None], [pd.NA, 1.0], [np.nan, 3], []],
+               "boolean": [[True, False], [None, True], [None, None], [pd.NA, False], []],
+               "string": [["造林", "防火"], [None, "亩"], [None, None], [pd.NA, "x"], [np.nan, "万亩"], []]}
+    cases = samples.get(str(dtype), [["other", "pest_control"], [None, "afforestation"], [None, None], [np.nan, "other"]])
+    build = schema._builder(dtype)
+    for values in cases:
+        got, want = build(list(values)), pd.array(list(values), dtype=dtype)
+        assert got.dtype == want.dtype and type(got) is type(want)
+        pd.testing.assert_extension_array_equal(got, want)

@@ -146,9 +146,15 @@ class Report:
         return extract(self.norm.text, self._context)
 
     @cached_property
+    def _simple(self) -> str:
+        """``text`` simplified, offsets kept: what relations and completion read cue words in."""
+        from forestry_analysis.doc.normalize import to_simplified
+        return self.norm.text if self.norm.aligned else to_simplified(self.text)
+
+    @cached_property
     def _tables(self):
         from forestry_analysis.pipeline.tables import find_tables
-        return find_tables(self.text)
+        return find_tables(self.text, self.norm.text if self.norm.aligned else None)
 
     @cached_property
     def _skip_spans(self) -> list[tuple[int, int]]:
@@ -184,7 +190,7 @@ class Report:
             from forestry_analysis.pipeline.tables_report import cell_metric_rows
             rows = sorted(rows + cell_metric_rows(self, sents, labels), key=lambda r: r["start"])
         from forestry_analysis.pipeline.relations import relate
-        return relate(rows, self.text, self.norm.text if self.norm.aligned else None)
+        return relate(rows, self.text, self._simple)
 
     @cached_property
     def _joined(self) -> tuple[list[dict], list[dict]]:
@@ -209,7 +215,7 @@ class Report:
     @cached_property
     def _completion_rows(self) -> list[dict]:
         from forestry_analysis.pipeline.completion import pair_in_report
-        simple = self.norm.text if self.norm.aligned else None
+        simple = self._simple
         rows = self._metric_rows
         if self._cell_metrics:
             from forestry_analysis.pipeline.completion import pair_table_rows

@@ -257,15 +257,13 @@ _NOT_RUN_IN = re.compile(r"[\d()、%]")   # a quantity or an aside: body text, n
 def _body_place(text: str) -> str | None:
     """The first administrative place name of the body ("确保眉山市生态安全" → 眉山市), as jieba
     tags place names (ns); generic and relative names (各乡镇, 全市, 我州) are not regions."""
-    from forestry_analysis.pipeline.segment import cut_pos
+    from forestry_analysis.pipeline.segment import tagged
     lex = _lex()
     units = tuple(lex["d"]["org"]["units"])
     generic = tuple(lex["d"]["region"]["generic_lead"])
     terrain = tuple(lex["d"]["region"]["body_not_units"])
-    for word, flag in cut_pos(text):
-        if flag == "ns" and word.endswith(units) and not word.endswith(terrain) and len(word) >= 3 \
-                and not word.startswith(generic) \
-                and not _PLACEHOLDER_NAME.search(word):
+    for word in tagged(text, "ns", endings=units, min_len=3):
+        if not word.endswith(terrain) and not word.startswith(generic) and not _PLACEHOLDER_NAME.search(word):
             return word
     return None
 

@@ -10,6 +10,7 @@ frequencies and other exploration.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import warnings
 from functools import lru_cache
@@ -74,6 +75,44 @@ def cut_pos(text: str) -> list[tuple[str, str]]:
     return [(p.word, p.flag) for p in pos_tokenizer().lcut(text or "", HMM=False)]
 
 
+def tagged(text: str, flag: str, endings: tuple[str, ...], min_len: int = 1):
+    """The words of ``text`` tagged ``flag`` that end with one of ``endings`` and have at
+    least ``min_len`` characters, in order and lazily, exactly as ``cut_pos`` tags them.
+
+    jieba segments each run of Chinese text (its ``re_han_internal``) on its own, tags
+    everything else ``x``, ``m`` or ``eng`` and takes every tag from its dictionary, so only
+    the runs holding a dictionary word of that kind are segmented (a place name ending in
+    市 lies in a run holding that name).
+    """
+    pos = pos_tokenizer()
+    from jieba.posseg import re_han_internal
+    last, words, longest = _last_chars(endings), *_dictionary_words(flag, endings, min_len)
+    for run in re_han_internal.findall(text or ""):
+        if not any(run[max(0, m.end() - n):m.end()] in words for m in last.finditer(run, min_len - 1)
+                   for n in range(min_len, longest + 1)):
+            continue
+        for p in pos.cut(run, HMM=False):
+            if p.flag == flag and len(p.word) >= min_len and p.word.endswith(endings):
+                yield p.word
+
+
+@lru_cache(maxsize=8)
+def _dictionary_words(flag: str, endings: tuple[str, ...], min_len: int) -> tuple[frozenset, int]:
+    """The dictionary words tagged ``flag``, ending so and ``min_len`` or more characters
+    long, and the length of the longest."""
+    pos = pos_tokenizer()
+    pos.makesure_userdict_loaded()
+    words = frozenset(w for w, f in pos.word_tag_tab.items()
+                      if f == flag and len(w) >= min_len and w.endswith(endings))
+    return words, max(map(len, words), default=0)
+
+
+@lru_cache(maxsize=8)
+def _last_chars(endings: tuple[str, ...]) -> re.Pattern:
+    """A character that ends one of ``endings``: where a word ending so can end."""
+    return re.compile("[" + re.escape("".join(sorted({e[-1] for e in endings}))) + "]")
+
+
 @lru_cache(maxsize=1)
 def userdict_words() -> tuple[str, ...]:
     """Words of the user dictionary, in file order."""
@@ -96,5 +135,5 @@ def is_content_word(word: str) -> bool:
     return len(w) >= 2 and w not in stopwords() and any(c.isalpha() for c in w)
 
 
-__all__ = ["tokenizer", "pos_tokenizer", "cut", "cut_pos", "stopwords", "userdict_words",
+__all__ = ["tokenizer", "pos_tokenizer", "cut", "cut_pos", "tagged", "stopwords", "userdict_words",
            "is_content_word"]

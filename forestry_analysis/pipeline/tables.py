@@ -466,10 +466,11 @@ def _context(work, text, t: Table):
             break
 
 
-def find_tables(text: str) -> list[Table]:
+def find_tables(text: str, work: str | None = None) -> list[Table]:
     """Every statistics table in ``text`` (Report.text): pipe tables, then aligned columns
-    outside them; offsets into ``text``."""
-    work = to_simplified(half_width(text))
+    outside them; offsets into ``text``. ``work``: ``text`` half-width and simplified when
+    the caller has it (``Normalized.text`` of a text nothing was cut from)."""
+    work = to_simplified(half_width(text)) if work is None else work
     if len(work) != len(text):
         work = half_width(text)
     found = []

@@ -107,16 +107,26 @@ def window_start(text, pos, bounds, floor):
 
 # -- regions that hold no metric -------------------------------------------------------------
 
+_TITLE = re.compile(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
+# The leading lookaheads name the characters a match can start with (tried only there).
+_DOC_NUMBER = re.compile(r"(?=[〔\[【\d])(?:[〔\[【]\s*\d{4}\s*[〕\]】]\s*\d+\s*号|\d+\s*号文)")
+
+
+@lru_cache(maxsize=4)
+def _quoted(limit: int) -> re.Pattern:
+    return re.compile(r"(?=[\"'])(?:\"([^\"\n]{1,%d})\"|'([^'\n]{1,%d})')" % (limit, limit))
+
+
 def regions(text):
     """Spans that hold no metric: 《titles》, 〔document numbers〕, quoted slogans, slogan words."""
     rules, _, slogan_rx = lexicon_rules()
     spans = []
-    for m in re.finditer(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉", text):
+    for m in _TITLE.finditer(text):
         spans.append((m.start(), m.end(), "document_title"))
-    for m in re.finditer(r"[〔\[【]\s*\d{4}\s*[〕\]】]\s*\d+\s*号|\d+\s*号文", text):
+    for m in _DOC_NUMBER.finditer(text):
         spans.append((m.start(), m.end(), "document_number"))
     limit = rules["not_metric"]["quoted_slogan_max"]
-    for m in re.finditer(r"\"([^\"\n]{1,%d})\"|'([^'\n]{1,%d})'" % (limit, limit), text):
+    for m in _quoted(limit).finditer(text):
         inner = m.group(1) or m.group(2) or ""
         if any(c in CN_CHARS or c.isdigit() for c in inner):
             spans.append((m.start(), m.end(), "slogan"))
