@@ -76,6 +76,10 @@ MUTATIONS = [
     ("followup_similarity_lowered", f"{PKG}/corpus/followups.py", "MIN_SIMILARITY = 0.2\n", "MIN_SIMILARITY = 0.19\n"),
     ("aligned_cell_may_be_longer", f"{PKG}/pipeline/tables.py", "_MAX_CELL = 40 ", "_MAX_CELL = 45 "),
     ("plan_heading_may_be_longer", f"{PKG}/lexicon/meta.toml", "max_heading_len = 20\n", "max_heading_len = 24\n"),
+    ("run_in_heading_may_be_longer", f"{PKG}/pipeline/outline.py", "_HEAD_MAX = 16 ", "_HEAD_MAX = 17 "),
+    ("section_name_longer", f"{PKG}/lexicon/outline.toml", "section_name_len = 10\n", "section_name_len = 11\n"),
+    ("category_margin_lowered", f"{PKG}/pipeline/categories.py", "best >= 2 * weight", "best >= 1 * weight"),
+    ("category_margin_raised", f"{PKG}/pipeline/categories.py", "best >= 2 * weight", "best >= 3 * weight"),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
 ]
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast

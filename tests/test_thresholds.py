@@ -156,3 +156,36 @@ def test_a_plan_heading_is_at_most_20_characters(heading, planned):
     tasks = fa.read_report(text=_PLAN_SECTION.format(heading=heading)).tasks
     want = "planned" if planned else "done"
     assert tasks["status"].tolist() == ["done", want, want]
+
+
+_RUN_IN = ("某县林业局2021年上半年工作总结\n一、上半年工作情况\n完成造林1.2万亩。\n"
+           "二、{heading}一是抓好秋冬季造林。二是加强森林防火。\n")
+
+
+@pytest.mark.parametrize("heading,items", [("下半年森林防火和国土绿化工作计划", True),
+                                           ("下半年森林防火和国土绿化等工作计划", False)])
+def test_a_heading_of_up_to_16_characters_may_run_into_its_first_item(heading, items):
+    """二、…工作计划一是…: with 16 characters before 一是 it opens an item; 17 reads as prose."""
+    tasks = fa.read_report(text=_RUN_IN.format(heading=heading)).tasks
+    assert tasks["text"].tolist()[1:] == (["抓好秋冬季造林。", "加强森林防火。"] if items else ["加强森林防火。"])
+    assert tasks["status"].tolist()[1:] == (["planned", "planned"] if items else ["done"])
+
+
+_RUN_ON = ("某县林业局2021年上半年工作总结\n一、上半年工作情况\n(一)造林绿化\n完成造林1.2万亩。\n"
+           "二、{name}我局将继续巩固提升森林防火和造林绿化成效\n(一)抓好秋冬季造林。\n(二)加强森林防火。\n")
+
+
+@pytest.mark.parametrize("name,planned", [("全县林业系统工作打算", True), ("全县林业系统的工作打算", False)])
+def test_a_run_on_heading_is_named_by_its_first_10_characters(name, planned):
+    """A heading run into its body is judged by its first ten characters: 打算 ending at the
+    tenth makes the items planned, at the eleventh it is cut off."""
+    tasks = fa.read_report(text=_RUN_ON.format(name=name)).tasks
+    want = "planned" if planned else "done"
+    assert tasks["status"].tolist() == ["done", want, want]
+
+
+@pytest.mark.parametrize("tree,category", [("油茶", "afforestation"), ("桉树", "fire_prevention")])
+def test_an_item_decides_its_category_alone_from_two_characters_of_keywords(tree, category):
+    """油茶 (two characters of votes) decides alone against a heading with more fire votes; 桉 (one) leaves the heading to decide."""
+    tasks = fa.read_report(text=f"某县林业局2020年工作总结\n一、森林防火和火灾火情处置\n1.完成{tree}纯林改造200亩。\n2.开展巡山护林。\n").tasks
+    assert tasks["category"].tolist() == [category, "fire_prevention"]
