@@ -80,6 +80,9 @@ MUTATIONS = [
     ("section_name_longer", f"{PKG}/lexicon/outline.toml", "section_name_len = 10\n", "section_name_len = 11\n"),
     ("category_margin_lowered", f"{PKG}/pipeline/categories.py", "best >= 2 * weight", "best >= 1 * weight"),
     ("category_margin_raised", f"{PKG}/pipeline/categories.py", "best >= 2 * weight", "best >= 3 * weight"),
+    ("headline_han_share_lowered", f"{PKG}/pipeline/meta.py", ">= 0.7 * len(line)", ">= 0.68 * len(line)"),
+    ("body_place_window_widened", f"{PKG}/lexicon/meta.toml", "body_chars = 400\n", "body_chars = 401\n"),
+    ("opening_window_widened", f"{PKG}/lexicon/meta.toml", "opening_chars = 300\n", "opening_chars = 301\n"),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
 ]
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast

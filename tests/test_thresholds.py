@@ -186,6 +186,37 @@ def test_a_run_on_heading_is_named_by_its_first_10_characters(name, planned):
 
 @pytest.mark.parametrize("tree,category", [("油茶", "afforestation"), ("桉树", "fire_prevention")])
 def test_an_item_decides_its_category_alone_from_two_characters_of_keywords(tree, category):
-    """油茶 (two characters of votes) decides alone against a heading with more fire votes; 桉 (one) leaves the heading to decide."""
-    tasks = fa.read_report(text=f"某县林业局2020年工作总结\n一、森林防火和火灾火情处置\n1.完成{tree}纯林改造200亩。\n2.开展巡山护林。\n").tasks
+    """油茶 (two characters of votes) decides alone against a heading with more fire votes;
+    桉 (one) leaves the heading to decide."""
+    text = f"某县林业局2020年工作总结\n一、森林防火和火灾火情处置\n1.完成{tree}纯林改造200亩。\n2.开展巡山护林。\n"
+    tasks = fa.read_report(text=text).tasks
     assert tasks["category"].tolist() == [category, "fire_prevention"]
+
+
+_BODY = "今年以来,我县坚持生态优先、绿色发展,全面推进国土绿化,完成人工造林2000亩,森林抚育5000亩。\n全县未发生重大森林火灾。\n"
+
+
+@pytest.mark.parametrize("line,headline", [("G210国道和S2省道沿线绿化工程启动会", True),
+                                           ("G210国道和S2省道沿线绿化工程启动", False)])
+def test_a_headline_is_at_least_70_percent_han_characters(line, headline):
+    """14 Han characters of 20 make a headline the title; 13 of 19 do not."""
+    r = fa.read_report(text=line + "\n" + _BODY)
+    assert r.meta["title"] == (line if headline else None)
+
+
+_FILL = "全县上下坚持生态优先、绿色发展,扎实推进国土绿化和森林资源保护管理各项工作。" * 12
+
+
+@pytest.mark.parametrize("before,found", [(397, True), (398, False)])
+def test_a_region_is_looked_for_in_the_first_400_characters_of_the_body(before, found):
+    """眉山市 ending at the 400th character of the body is the region; one character later it is cut."""
+    r = fa.read_report(text="林业工作总结\n\n" + _FILL[:before] + "眉山市林区防火形势总体平稳。\n")
+    assert r.meta["body_start"] == 8
+    assert r.meta["region"] == ("眉山市" if found else None)
+
+
+@pytest.mark.parametrize("before,found", [(293, True), (294, False)])
+def test_a_year_is_looked_for_in_the_first_300_characters_of_the_body(before, found):
+    """2020年以来 ending at the 300th character of the body gives the year; one later it is cut."""
+    r = fa.read_report(text="某县林业局工作总结\n\n" + _FILL[:before] + "2020年以来全县未发生重大森林火灾。\n")
+    assert r.meta["year"] == (2020 if found else None)
