@@ -83,6 +83,8 @@ MUTATIONS = [
     ("headline_han_share_lowered", f"{PKG}/pipeline/meta.py", ">= 0.7 * len(line)", ">= 0.68 * len(line)"),
     ("body_place_window_widened", f"{PKG}/lexicon/meta.toml", "body_chars = 400\n", "body_chars = 401\n"),
     ("opening_window_widened", f"{PKG}/lexicon/meta.toml", "opening_chars = 300\n", "opening_chars = 301\n"),
+    ("rate_list_gap_widened", f"{PKG}/pipeline/relations.py", "len(gap) <= 2 and set(gap)", "len(gap) <= 3 and set(gap)"),
+    ("cache_pruned_less", f"{PKG}/corpus/cache.py", "total <= 0.9 * limit", "total <= 0.91 * limit"),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
 ]
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast

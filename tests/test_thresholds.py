@@ -220,3 +220,30 @@ def test_a_year_is_looked_for_in_the_first_300_characters_of_the_body(before, fo
     """2020年以来 ending at the 300th character of the body gives the year; one later it is cut."""
     r = fa.read_report(text="某县林业局工作总结\n\n" + _FILL[:before] + "2020年以来全县未发生重大森林火灾。\n")
     assert r.meta["year"] == (2020 if found else None)
+
+
+@pytest.mark.parametrize("gap,follows", [(",和", True), (",，和", False)])
+def test_a_rate_listed_after_a_rate_by_up_to_two_characters_shares_its_type(gap, follows):
+    """110%,和106%: the second rate is a completion rate too; a doubled comma (three characters)
+    breaks the list and leaves 106% a level."""
+    m = fa.read_report(text=f"全年完成育苗1105亩,义务植树212万株,分别占年计划的110%{gap}106%。").metrics
+    rates = m[m["unit"] == "%"]
+    assert dict(zip(rates["raw"], rates["rate_type"]))["106%"] == ("completion" if follows else "level")
+
+
+@pytest.mark.parametrize("limit,kept", [(1000, 9), (999, 8)])
+def test_an_overfull_cache_is_pruned_to_90_percent_of_its_limit(tmp_path, limit, kept):
+    """Eleven entries of 100 bytes: pruned oldest first to 900 bytes under a limit of 1000, one
+    more under 999."""
+    import os
+
+    from forestry_analysis.corpus import cache
+    root = tmp_path / cache.cache_version()
+    root.mkdir()
+    for i in range(11):
+        entry = root / f"entry{i:02d}.arrow"
+        entry.write_bytes(b"x" * 100)
+        os.utime(entry, (1_000_000 + i, 1_000_000 + i))
+    result = cache.prune(tmp_path, limit=limit)
+    assert result["removed_files"] == 11 - kept
+    assert sorted(p.name for p in root.iterdir()) == [f"entry{i:02d}.arrow" for i in range(11 - kept, 11)]
