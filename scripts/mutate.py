@@ -85,6 +85,10 @@ MUTATIONS = [
     ("opening_window_widened", f"{PKG}/lexicon/meta.toml", "opening_chars = 300\n", "opening_chars = 301\n"),
     ("rate_list_gap_widened", f"{PKG}/pipeline/relations.py", "len(gap) <= 2 and set(gap)", "len(gap) <= 3 and set(gap)"),
     ("cache_pruned_less", f"{PKG}/corpus/cache.py", "total <= 0.9 * limit", "total <= 0.91 * limit"),
+    ("title_label_may_be_longer", f"{PKG}/present/plots.py", '_cut(str(row["title"]), 24)', '_cut(str(row["title"]), 26)'),
+    ("scope_names_four_regions", f"{PKG}/present/plots.py", "len(regions) > 3 or", "len(regions) > 4 or"),
+    ("markdown_lists_more_findings", f"{PKG}/present/brief.py", "MAX_FINDINGS = 40\n", "MAX_FINDINGS = 41\n"),
+    ("word_table_keeps_more_rows", f"{PKG}/present/brief.py", "DOCX_ROWS = 12 ", "DOCX_ROWS = 13 "),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
 ]
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast

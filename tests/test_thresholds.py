@@ -247,3 +247,45 @@ def test_an_overfull_cache_is_pruned_to_90_percent_of_its_limit(tmp_path, limit,
     result = cache.prune(tmp_path, limit=limit)
     assert result["removed_files"] == 11 - kept
     assert sorted(p.name for p in root.iterdir()) == [f"entry{i:02d}.arrow" for i in range(11 - kept, 11)]
+
+
+def _meta(rows):
+    from forestry_analysis.doc import schema
+    return schema.frame("meta", rows).set_index("report_id", drop=False)
+
+
+@pytest.mark.parametrize("title,label", [("林业有害生物防治工作总结", "林业有害生物防治工作总结"),
+                                         ("林业有害生物防治工作的总结", "林业有害生物防治工作的…")])
+def test_a_report_named_by_its_title_is_labelled_with_at_most_12_han_characters(title, label):
+    """A chart label from a title keeps 12 Han characters (24 columns); a 13th is cut to an ellipsis."""
+    from forestry_analysis.present import plots
+    assert plots.report_labels(_meta([dict(report_id="r1", title=title, path="a.docx")]), ["r1"]) == {"r1": label}
+
+
+@pytest.mark.parametrize("n,scope", [(3, "眉山市、重庆市巴南区、零陵区 2020年度"),
+                                     (4, "眉山市、重庆市巴南区、零陵区等4份报告 2020年度")])
+def test_a_scope_names_up_to_three_regions_then_counts_the_reports(n, scope):
+    from forestry_analysis.present import plots
+    regions = ["眉山市", "重庆市巴南区", "零陵区", "岳池县"]
+    m = _meta([dict(report_id=f"r{i}", region=regions[i], year=2020, period="annual") for i in range(n)])
+    assert plots.scope_label(m, list(m.index)) == scope
+
+
+@pytest.mark.parametrize("n,listed,more", [(40, 40, []), (41, 40, ["- 另有 1 条，见 briefing.xlsx 的“数据质量”表。"])])
+def test_the_markdown_briefing_lists_at_most_40_findings(n, listed, more):
+    from forestry_analysis.doc import schema
+    from forestry_analysis.present import brief
+    quality = schema.frame("quality", [
+        dict(report_id="r1", code="rate_mismatch", severity="warning", message=f"第{i + 1}处完成率与完成数、计划数不符",
+             start=10 * i, end=10 * i + 4) for i in range(n)])
+    m = _meta([dict(report_id="r1", region="眉山市", year=2020, period="annual")])
+    lines = brief._quality_lines(quality, schema.frame("metrics"), m, None)
+    assert sum(line.startswith("- 【") for line in lines) == listed
+    assert [line for line in lines if "另有" in line] == more
+
+
+@pytest.mark.parametrize("n,last", [(12, ["第12项", "11亩"]), (13, ["另有 1 项，见 briefing.xlsx", None])])
+def test_a_word_table_keeps_up_to_12_rows(n, last):
+    from forestry_analysis.present import brief
+    header, rows = brief._shorten((["指标", "数值"], [[f"第{i + 1}项", f"{i}亩"] for i in range(n)]))
+    assert (len(rows), rows[-1]) == (min(n, 13), last)
