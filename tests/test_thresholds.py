@@ -156,3 +156,136 @@ def test_a_plan_heading_is_at_most_20_characters(heading, planned):
     tasks = fa.read_report(text=_PLAN_SECTION.format(heading=heading)).tasks
     want = "planned" if planned else "done"
     assert tasks["status"].tolist() == ["done", want, want]
+
+
+_RUN_IN = ("某县林业局2021年上半年工作总结\n一、上半年工作情况\n完成造林1.2万亩。\n"
+           "二、{heading}一是抓好秋冬季造林。二是加强森林防火。\n")
+
+
+@pytest.mark.parametrize("heading,items", [("下半年森林防火和国土绿化工作计划", True),
+                                           ("下半年森林防火和国土绿化等工作计划", False)])
+def test_a_heading_of_up_to_16_characters_may_run_into_its_first_item(heading, items):
+    """二、…工作计划一是…: with 16 characters before 一是 it opens an item; 17 reads as prose."""
+    tasks = fa.read_report(text=_RUN_IN.format(heading=heading)).tasks
+    assert tasks["text"].tolist()[1:] == (["抓好秋冬季造林。", "加强森林防火。"] if items else ["加强森林防火。"])
+    assert tasks["status"].tolist()[1:] == (["planned", "planned"] if items else ["done"])
+
+
+_RUN_ON = ("某县林业局2021年上半年工作总结\n一、上半年工作情况\n(一)造林绿化\n完成造林1.2万亩。\n"
+           "二、{name}我局将继续巩固提升森林防火和造林绿化成效\n(一)抓好秋冬季造林。\n(二)加强森林防火。\n")
+
+
+@pytest.mark.parametrize("name,planned", [("全县林业系统工作打算", True), ("全县林业系统的工作打算", False)])
+def test_a_run_on_heading_is_named_by_its_first_10_characters(name, planned):
+    """A heading run into its body is judged by its first ten characters: 打算 ending at the
+    tenth makes the items planned, at the eleventh it is cut off."""
+    tasks = fa.read_report(text=_RUN_ON.format(name=name)).tasks
+    want = "planned" if planned else "done"
+    assert tasks["status"].tolist() == ["done", want, want]
+
+
+@pytest.mark.parametrize("tree,category", [("油茶", "afforestation"), ("桉树", "fire_prevention")])
+def test_an_item_decides_its_category_alone_from_two_characters_of_keywords(tree, category):
+    """油茶 (two characters of votes) decides alone against a heading with more fire votes;
+    桉 (one) leaves the heading to decide."""
+    text = f"某县林业局2020年工作总结\n一、森林防火和火灾火情处置\n1.完成{tree}纯林改造200亩。\n2.开展巡山护林。\n"
+    tasks = fa.read_report(text=text).tasks
+    assert tasks["category"].tolist() == [category, "fire_prevention"]
+
+
+_BODY = "今年以来,我县坚持生态优先、绿色发展,全面推进国土绿化,完成人工造林2000亩,森林抚育5000亩。\n全县未发生重大森林火灾。\n"
+
+
+@pytest.mark.parametrize("line,headline", [("G210国道和S2省道沿线绿化工程启动会", True),
+                                           ("G210国道和S2省道沿线绿化工程启动", False)])
+def test_a_headline_is_at_least_70_percent_han_characters(line, headline):
+    """14 Han characters of 20 make a headline the title; 13 of 19 do not."""
+    r = fa.read_report(text=line + "\n" + _BODY)
+    assert r.meta["title"] == (line if headline else None)
+
+
+_FILL = "全县上下坚持生态优先、绿色发展,扎实推进国土绿化和森林资源保护管理各项工作。" * 12
+
+
+@pytest.mark.parametrize("before,found", [(397, True), (398, False)])
+def test_a_region_is_looked_for_in_the_first_400_characters_of_the_body(before, found):
+    """眉山市 ending at the 400th character of the body is the region; one character later it is cut."""
+    r = fa.read_report(text="林业工作总结\n\n" + _FILL[:before] + "眉山市林区防火形势总体平稳。\n")
+    assert r.meta["body_start"] == 8
+    assert r.meta["region"] == ("眉山市" if found else None)
+
+
+@pytest.mark.parametrize("before,found", [(293, True), (294, False)])
+def test_a_year_is_looked_for_in_the_first_300_characters_of_the_body(before, found):
+    """2020年以来 ending at the 300th character of the body gives the year; one later it is cut."""
+    r = fa.read_report(text="某县林业局工作总结\n\n" + _FILL[:before] + "2020年以来全县未发生重大森林火灾。\n")
+    assert r.meta["year"] == (2020 if found else None)
+
+
+@pytest.mark.parametrize("gap,follows", [(",和", True), (",，和", False)])
+def test_a_rate_listed_after_a_rate_by_up_to_two_characters_shares_its_type(gap, follows):
+    """110%,和106%: the second rate is a completion rate too; a doubled comma (three characters)
+    breaks the list and leaves 106% a level."""
+    m = fa.read_report(text=f"全年完成育苗1105亩,义务植树212万株,分别占年计划的110%{gap}106%。").metrics
+    rates = m[m["unit"] == "%"]
+    assert dict(zip(rates["raw"], rates["rate_type"]))["106%"] == ("completion" if follows else "level")
+
+
+@pytest.mark.parametrize("limit,kept", [(1000, 9), (999, 8)])
+def test_an_overfull_cache_is_pruned_to_90_percent_of_its_limit(tmp_path, limit, kept):
+    """Eleven entries of 100 bytes: pruned oldest first to 900 bytes under a limit of 1000, one
+    more under 999."""
+    import os
+
+    from forestry_analysis.corpus import cache
+    root = tmp_path / cache.cache_version()
+    root.mkdir()
+    for i in range(11):
+        entry = root / f"entry{i:02d}.arrow"
+        entry.write_bytes(b"x" * 100)
+        os.utime(entry, (1_000_000 + i, 1_000_000 + i))
+    result = cache.prune(tmp_path, limit=limit)
+    assert result["removed_files"] == 11 - kept
+    assert sorted(p.name for p in root.iterdir()) == [f"entry{i:02d}.arrow" for i in range(11 - kept, 11)]
+
+
+def _meta(rows):
+    from forestry_analysis.doc import schema
+    return schema.frame("meta", rows).set_index("report_id", drop=False)
+
+
+@pytest.mark.parametrize("title,label", [("林业有害生物防治工作总结", "林业有害生物防治工作总结"),
+                                         ("林业有害生物防治工作的总结", "林业有害生物防治工作的…")])
+def test_a_report_named_by_its_title_is_labelled_with_at_most_12_han_characters(title, label):
+    """A chart label from a title keeps 12 Han characters (24 columns); a 13th is cut to an ellipsis."""
+    from forestry_analysis.present import plots
+    assert plots.report_labels(_meta([dict(report_id="r1", title=title, path="a.docx")]), ["r1"]) == {"r1": label}
+
+
+@pytest.mark.parametrize("n,scope", [(3, "眉山市、重庆市巴南区、零陵区 2020年度"),
+                                     (4, "眉山市、重庆市巴南区、零陵区等4份报告 2020年度")])
+def test_a_scope_names_up_to_three_regions_then_counts_the_reports(n, scope):
+    from forestry_analysis.present import plots
+    regions = ["眉山市", "重庆市巴南区", "零陵区", "岳池县"]
+    m = _meta([dict(report_id=f"r{i}", region=regions[i], year=2020, period="annual") for i in range(n)])
+    assert plots.scope_label(m, list(m.index)) == scope
+
+
+@pytest.mark.parametrize("n,listed,more", [(40, 40, []), (41, 40, ["- 另有 1 条，见 briefing.xlsx 的“数据质量”表。"])])
+def test_the_markdown_briefing_lists_at_most_40_findings(n, listed, more):
+    from forestry_analysis.doc import schema
+    from forestry_analysis.present import brief
+    quality = schema.frame("quality", [
+        dict(report_id="r1", code="rate_mismatch", severity="warning", message=f"第{i + 1}处完成率与完成数、计划数不符",
+             start=10 * i, end=10 * i + 4) for i in range(n)])
+    m = _meta([dict(report_id="r1", region="眉山市", year=2020, period="annual")])
+    lines = brief._quality_lines(quality, schema.frame("metrics"), m, None)
+    assert sum(line.startswith("- 【") for line in lines) == listed
+    assert [line for line in lines if "另有" in line] == more
+
+
+@pytest.mark.parametrize("n,last", [(12, ["第12项", "11亩"]), (13, ["另有 1 项，见 briefing.xlsx", None])])
+def test_a_word_table_keeps_up_to_12_rows(n, last):
+    from forestry_analysis.present import brief
+    header, rows = brief._shorten((["指标", "数值"], [[f"第{i + 1}项", f"{i}亩"] for i in range(n)]))
+    assert (len(rows), rows[-1]) == (min(n, 13), last)
