@@ -89,12 +89,14 @@ MUTATIONS = [
     ("scope_names_four_regions", f"{PKG}/present/plots.py", "len(regions) > 3 or", "len(regions) > 4 or"),
     ("markdown_lists_more_findings", f"{PKG}/present/brief.py", "MAX_FINDINGS = 40\n", "MAX_FINDINGS = 41\n"),
     ("word_table_keeps_more_rows", f"{PKG}/present/brief.py", "DOCX_ROWS = 12 ", "DOCX_ROWS = 13 "),
+    ("per_unit_cell_taken", f"{PKG}/pipeline/tables.py",
+     "if v is None or (v.unit is None and _per_unit(c.text)):", "if v is None:"),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
 ]
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast
 # ones first, so a caught mutation stops early with -x). Override with --tests.
 TESTS = ["tests/test_thresholds.py", "tests/test_chart_geometry.py", "tests/test_units_lexicon.py",
-         "tests/test_metrics.py", "tests/test_relations.py", "tests/test_completion.py", "tests/test_meta.py",
+         "tests/test_metrics.py", "tests/test_tables.py", "tests/test_relations.py", "tests/test_completion.py", "tests/test_meta.py",
          "tests/test_plots.py", "tests/test_report.py", "tests/test_cli.py"]
 
 

@@ -305,3 +305,20 @@ def test_weight_and_score_columns_are_not_metrics():
             "| 森林抚育 | 10 | 500 | 500 | 10 |\n")
     m = fa.read_report(text=text).metrics
     assert sorted(m["value"].astype(float)) == [500.0, 500.0, 900.0, 1000.0]
+
+
+PER_UNIT = """五、补助资金
+| 项目 | 补助标准 | 完成(万亩) |
+| 造林补助 | 每亩300 | 1.2 |
+| 抚育补助 | 亩均100元 | 0.5 |
+| 管护补助 | 人均2000 | 0.3 |
+| 护林补助 | 户均500 | 0.2 |
+"""
+
+
+def test_an_amount_per_unit_with_no_unit_of_its_own_is_no_metric():
+    r = fa.read_report(text=PER_UNIT)
+    cells = r.metrics[r.metrics.table_id.notna()]
+    assert set(cells.raw) == {"1.2", "亩均100元", "0.5", "0.3", "0.2"}   # names its unit
+    per = r.numbers[r.numbers.raw.isin(["300", "2000", "500"])]
+    assert list(per.reason) == ["no_unit"] * 3 and not per.is_metric.any()

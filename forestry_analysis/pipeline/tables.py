@@ -129,6 +129,11 @@ def cell_value(text: str) -> Value | None:
     return Value(None if missing else k.value, scale, factor, unit, missing, approx, k.start, pos)
 
 
+def _per_unit(text: str) -> bool:
+    """Whether a cell opens with a per-unit word (每, 亩均, 人均 …)."""
+    return text.strip().startswith(tuple(_lex()["cells"]["per_unit"]))
+
+
 def _numeric(text: str) -> bool:
     """Whether a cell holds a value (a bare year such as 2023 in a header row does not count)."""
     return cell_value(text) is not None and not re.fullmatch(r"\s*(?:19|20)\d\d\s*", text)
@@ -660,8 +665,8 @@ def cell_metrics(t: Table) -> list[CellMetric]:
                 continue
             c = row[j]
             v = cell_value(c.text)
-            if v is None:
-                continue
+            if v is None or (v.unit is None and _per_unit(c.text)):
+                continue     # 每亩300: an amount per 亩 whose own unit is not written
             col_label = t.labels[j]
             h_unit = header_unit(col_label)
             if v.unit is not None:
@@ -720,6 +725,8 @@ def ledger(tables: list[Table], metrics: list[CellMetric]) -> list[dict]:
                     reason = "table_header"
                 elif c.col in cols.serial:
                     reason = "serial"
+                elif _per_unit(c.text):
+                    reason = "no_unit"       # 每亩300: see cell_metrics
                 else:
                     reason = None
                 metric = (t.table_id, c.row, c.col) in metric_cells
