@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("paths", nargs="+", type=Path, help="report files or folders")
     t.add_argument("--format", choices=FORMATS, default="csv")
     t.add_argument("--out", type=Path, required=True, help="output folder")
-    b = sub.add_parser("brief", help="charts (PNG+SVG), Excel workbook and Markdown summary")
+    b = sub.add_parser("brief", help="charts (PNG+SVG), Word briefing (简报), Excel workbook and Markdown summary")
     b.add_argument("paths", nargs="*", type=Path, help="report files or folders (default: bundled samples)")
     b.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
     m = sub.add_parser("metrics", help="print the metrics of one report")

@@ -89,11 +89,11 @@ fig = fa.plots.completion_rates(c.completion, c.meta)
 display(fig)
 
 # %% [markdown]
-# 按报告分组 · Grouped by report:
+# 按指标分组（同一指标各报告相邻）· Grouped by indicator, each indicator's reports together:
 
 # %%
-fig_by_report = fa.plots.completion_rates(c.completion, c.meta, by="report")
-display(fig_by_report)
+fig_by_indicator = fa.plots.completion_rates(c.completion, c.meta, by="indicator")
+display(fig_by_indicator)
 
 # %% [markdown]
 # ## 保存 · Save
@@ -102,5 +102,5 @@ display(fig_by_report)
 # %%
 # NBVAL_CHECK_OUTPUT
 saved = fa.plots.save(fig, output_dir, "completion_rates") + \
-    fa.plots.save(fig_by_report, output_dir, "completion_rates_by_report")
+    fa.plots.save(fig_by_indicator, output_dir, "completion_rates_by_indicator")
 [p.name for p in saved]

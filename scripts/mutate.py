@@ -91,6 +91,7 @@ MUTATIONS = [
     ("word_table_keeps_more_rows", f"{PKG}/present/brief.py", "DOCX_ROWS = 12 ", "DOCX_ROWS = 13 "),
     ("per_unit_cell_taken", f"{PKG}/pipeline/tables.py",
      "if v is None or (v.unit is None and _per_unit(c.text)):", "if v is None:"),
+    ("target_window_widened", f"{PKG}/lexicon/charts.toml", "target_window = 8\n", "target_window = 9\n"),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
 ]
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast

@@ -65,3 +65,15 @@ def test_no_english_codes_or_absolute_paths(docx_path):
     assert not [t for t in seen if CODES.search(t)]
     assert not [t for t in seen if "/" in t and ".txt" in t]
     assert any("seed_banan_2020h1.txt" in t for t in seen)   # files named by their names
+
+
+def test_a_lost_number_with_no_indicator_is_listed_as_unnamed_never_nan(tmp_path):
+    # A folder's non-report (the gold set's README, English prose) gives lost numbers whose
+    # indicator no Chinese phrase names.
+    notes = fa.read_corpus([Path(__file__).parent / "gold" / "README.md"])
+    assert notes.metrics["indicator"].isna().any()
+    figures = brief.key_figures(notes.metrics)
+    assert (figures["indicator"] == brief.UNNAMED).any()
+    assert figures["indicator"].map(lambda v: isinstance(v, str) and v != "nan").all()
+    cells = _cells(Document(brief.write_brief(notes, tmp_path)["briefing.docx"]))
+    assert brief.UNNAMED in cells and "nan" not in cells

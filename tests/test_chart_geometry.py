@@ -62,6 +62,40 @@ def test_completion_lost_actual_is_a_label_not_a_bar():
     assert _missing_labels(fig) == [f"{plots.MISSING}：完成数"]
 
 
+def _two_reports():
+    meta = schema.frame("meta", [
+        {"report_id": "a_2020", "title": "某县林业局2020年工作总结", "org": "某县林业局", "region": "某省某县",
+         "year": 2020, "period": "annual", "report_kind": "summary"},
+        {"report_id": "b_2021", "title": "某县林业局2021年工作总结", "org": "某县林业局", "region": "某省某县",
+         "year": 2021, "period": "annual", "report_kind": "summary"}])
+    rows = [dict(report_id=rid, indicator=ind, category="afforestation", actual=a, plan=p, unit="亩",
+                 rate=a / p, basis="same sentence")
+            for rid, ind, a, p in (("b_2021", "人工造林", 900.0, 1000.0), ("b_2021", "森林抚育", 1200.0, 1000.0),
+                                   ("a_2020", "人工造林", 500.0, 1000.0), ("a_2020", "森林抚育", 800.0, 1000.0))]
+    return schema.frame("completion", rows), meta
+
+
+def test_completion_rows_are_grouped_by_report_in_time_order_and_sorted_by_rate():
+    comp, meta = _two_reports()
+    data = plots.completion_rates_data(comp, meta)
+    assert list(zip(data["report_id"], data["indicator"])) == [
+        ("a_2020", "森林抚育"), ("a_2020", "人工造林"), ("b_2021", "森林抚育"), ("b_2021", "人工造林")]
+    ticks = [t.get_text() for t in plots.completion_rates(comp, meta).axes[0].get_yticklabels()]
+    assert [t.split("  ")[1] for t in ticks] == ["森林抚育 (亩)", "人工造林 (亩)"] * 2
+
+
+def test_completion_by_indicator_puts_one_indicators_reports_together():
+    comp, meta = _two_reports()
+    data = plots.completion_rates_data(comp, meta, by="indicator")
+    assert list(zip(data["indicator"], data["report_id"])) == [
+        ("森林抚育", "a_2020"), ("森林抚育", "b_2021"), ("人工造林", "a_2020"), ("人工造林", "b_2021")]
+    fig = plots.completion_rates(comp, meta, by="indicator")
+    bars = [p.get_width() for p in fig.axes[0].patches if p.get_gid() == "value"]
+    assert bars == pytest.approx([0.8, 1.2, 0.5, 0.9])
+    separators = [line for line in fig.axes[0].lines if line.get_ydata()[0] == line.get_ydata()[-1]
+                  and line.get_color() == "0.75"]
+    assert [line.get_ydata()[0] for line in separators] == [1.5]
+
 
 # ------------------------------------------------------------------ fire prevention
 

@@ -97,6 +97,16 @@ def test_tables_into_a_new_nested_folder(tmp_path):
     assert (tmp_path / "a" / "b" / "metrics.csv").exists()
 
 
+def test_brief_writes_the_word_briefing_charts_workbook_and_markdown(tmp_path):
+    code, out, err = run("brief", SEED, "--out", tmp_path / "brief")
+    assert code == 0, err
+    written = {p.name for p in (tmp_path / "brief").iterdir()}
+    assert {"briefing.docx", "briefing.xlsx", "briefing.md", "completion_rates.png", "fire_prevention.svg",
+            "pest_control.png"} <= written
+    assert "briefing.docx" in out
+    from docx import Document
+    assert len(Document(tmp_path / "brief" / "briefing.docx").inline_shapes) == 3
+
 def test_metrics_prints_the_reports_metrics():
     code, out, err = run("metrics", SEED)
     assert code == 0 and err == ""

@@ -283,3 +283,24 @@ def test_corpus_lists_unsupported_files_and_a_bomb_with_their_reasons_and_reads_
     assert "unsupported file type '.ppt'" in reasons["slides.ppt"]
     assert "FORESTRY_MAX_ZIP_RATIO" in reasons["bomb.docx"]
     assert len(corpus.meta) + len(corpus.duplicates) == 3
+
+
+def test_every_sheet_of_a_workbook_is_a_table_titled_by_its_sheet(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "造林"
+    for row in (["指标", "计划(亩)", "完成(亩)"], ["人工造林", 8000, 6500], ["森林抚育", 3000, 3300]):
+        first.append(row)
+    second = book.create_sheet("防火")
+    for row in (["指标", "计划(次)", "完成(次)"], ["防火宣传", 20, 24]):
+        second.append(row)
+    book.save(tmp_path / "two.xlsx")
+    r = fa.read_report(tmp_path / "two.xlsx")
+    assert [t.attrs["title"] for t in r.tables] == ["造林", "防火"]
+    rows = r.metrics[["raw", "unit", "kind", "category", "table_id"]].values.tolist()
+    assert rows == [["8000", "亩", "plan", "afforestation", 0], ["6500", "亩", "actual", "afforestation", 0],
+                    ["3000", "亩", "plan", "afforestation", 0], ["3300", "亩", "actual", "afforestation", 0],
+                    ["20", "次", "plan", "fire_prevention", 1], ["24", "次", "actual", "fire_prevention", 1]]
+    assert list(r.completion.rate) == [pytest.approx(0.8125), pytest.approx(1.1), pytest.approx(1.2)]

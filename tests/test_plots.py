@@ -210,7 +210,7 @@ def _missing_count(fig: Figure) -> int:
 def _charts(metrics, completion, meta):
     return {
         "completion": plots.completion_rates(completion, meta),
-        "completion_by_report": plots.completion_rates(completion, meta, by="report"),
+        "completion_by_indicator": plots.completion_rates(completion, meta, by="indicator"),
         "fire": plots.fire_prevention(metrics, meta),
         "pest": plots.pest_control(metrics, completion, meta),
     }
@@ -278,7 +278,7 @@ def test_lost_values_are_labelled_never_zero_bars(case):
         assert all(b.get_width() > 0 for b in _bars(fig))
     comp_lost = int((completion["actual"].isna() | completion["plan"].isna()).sum())
     assert _missing_count(charts["completion"]) == comp_lost
-    assert _missing_count(charts["completion_by_report"]) == comp_lost
+    assert _missing_count(charts["completion_by_indicator"]) == comp_lost
     fire = metrics[metrics["category"] == "fire_prevention"]
     assert _missing_count(charts["fire"]) == int(fire["missing"].sum())
     # The pest chart draws areas (treated against occurring), not counts of trees or traps.

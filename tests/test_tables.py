@@ -322,3 +322,34 @@ def test_an_amount_per_unit_with_no_unit_of_its_own_is_no_metric():
     assert set(cells.raw) == {"1.2", "亩均100元", "0.5", "0.3", "0.2"}   # names its unit
     per = r.numbers[r.numbers.raw.isin(["300", "2000", "500"])]
     assert list(per.reason) == ["no_unit"] * 3 and not per.is_metric.any()
+
+
+INVESTMENT = ("某县林业局2021年工作总结\n表2 林业投资完成情况表\n（单位：亿元）\n"
+              "| 序号 | 项目 | 下达任务 | 实际完成 | 占比 |\n| --- | --- | --- | --- | --- |\n"
+              "| 1 | 中央林业投资 | 1.5 | 1.2 | 90% |\n| 2 | 地方林业投资 | ** | 0.6 | — |\n"
+              "|  | 总计 | 2.5 | 1.8 | 72% |\n")
+
+
+def test_yi_note_下达_实际_占比_headers_总计_row_and_a_starred_cell():
+    r = fa.read_report(text=INVESTMENT)
+    m = r.metrics
+    plan, done, share = _cell(m, "1.5"), _cell(m, "1.2"), _cell(m, "90%")
+    assert (plan.value, plan.unit, plan.unit_written, plan.kind) == (150_000_000, "元", "亿元", "plan")
+    assert (done.value, done.kind, share.kind, share.unit) == (120_000_000, "actual", "rate", "%")
+    starred = _cell(m, "**")
+    assert starred.missing and pd.isna(starred.value) and starred.indicator == "地方林业投资"
+    assert "—" not in set(m.raw)
+    total_plan, total_done = _cell(m, "2.5"), _cell(m, "1.8")
+    assert total_plan.table_total and total_done.table_total
+    ids = dict(zip(m.raw, m.metric_id))
+    assert list(m.set_index("raw").loc[["1.5", "**"], "part_of"]) == [ids["2.5"]] * 2
+    assert list(m.set_index("raw").loc[["1.2", "0.6"], "part_of"]) == [ids["1.8"]] * 2
+
+
+def test_a_table_rate_that_disagrees_with_its_row_is_flagged():
+    r = fa.read_report(text=INVESTMENT)
+    central = r.completion[r.completion.indicator == "中央林业投资"].iloc[0]
+    assert (central.rate, central.stated_rate, central.consistent) == (pytest.approx(0.8), pytest.approx(0.9), False)
+    total = r.completion[r.completion.indicator.str.contains("总计")].iloc[0]
+    assert total.consistent and total.rate == pytest.approx(0.72)
+    assert (r.quality.code == "rate_mismatch").sum() == 1

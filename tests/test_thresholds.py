@@ -289,3 +289,13 @@ def test_a_word_table_keeps_up_to_12_rows(n, last):
     from forestry_analysis.present import brief
     header, rows = brief._shorten((["指标", "数值"], [[f"第{i + 1}项", f"{i}亩"] for i in range(n)]))
     assert (len(rows), rows[-1]) == (min(n, 13), last)
+
+
+@pytest.mark.parametrize("sentence,target", [("要求全县成灾率为3‰。", True), ("要求全县的成灾率为3‰。", False)])
+def test_a_target_word_within_8_characters_before_a_rate_makes_it_a_target(sentence, target):
+    """要求 ends 6 characters before the rate: a target to draw against; 7: an achieved rate."""
+    r = fa.read_report(text=f"某县林业局2023年工作总结\n一、林业有害生物防治\n全年完成防治面积900亩，{sentence}\n")
+    row = fa.plots.pest_control_data(r.metrics, meta=r.meta_table).set_index("label").loc["成灾率"]
+    drawn_as = "target" if target else "value"
+    assert row[drawn_as] == 3.0
+    assert pd.isna(row["value" if target else "target"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -49,7 +50,19 @@ def sentence_ends(text: str, full: bool = False, lines: bool = True, pos: int = 
     """Sorted offsets right after each sentence end in ``text[pos:endpos]``: 。!? and ; (only
     。!? when ``full``), and line breaks when ``lines``. The one sentence splitter: the
     sentences table, metric kinds, relations and completion pairs all cut here."""
-    endpos = len(text) if endpos is None else endpos
+    if pos == 0 and endpos is None:
+        return list(_whole_text_ends(text, full, lines))
+    return _ends(text, full, lines, pos, len(text) if endpos is None else endpos)
+
+
+@lru_cache(maxsize=8)
+def _whole_text_ends(text: str, full: bool, lines: bool) -> tuple[int, ...]:
+    """A whole text's ends, found once: metrics, relations, completion and the sentences
+    table all cut the same report text."""
+    return tuple(_ends(text, full, lines, 0, len(text)))
+
+
+def _ends(text: str, full: bool, lines: bool, pos: int, endpos: int) -> list[int]:
     ends = [m.end() for m in _SENTENCE_END[full].finditer(text, pos, endpos)]
     if lines:
         ends = sorted(set(ends).union(m.end() for m in _NEWLINE.finditer(text, pos, endpos)))

@@ -265,6 +265,9 @@ def _str_col(df: pd.DataFrame, col: str) -> pd.Series:
         pd.Series([None] * len(df), index=df.index, dtype=object)
 
 
+UNNAMED = "未命名指标"   # a figure whose indicator the text does not name
+
+
 def key_figures(metrics: pd.DataFrame) -> pd.DataFrame:
     """Per report, category, indicator, kind and unit: the sum an analyst can quote
     (``fa.summarize``: parts, restatements and rates left out, units converted within their
@@ -286,13 +289,14 @@ def key_figures(metrics: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in summarize(m, by=("report_id", "category")).itertuples(index=False):
         total = None if pd.isna(r.value) else float(r.value)
-        rows.append({"report_id": r.report_id, "category": r.category, "indicator": names.get(r.indicator, r.indicator),
+        indicator = names.get(r.indicator, r.indicator) if _known(r.indicator) else UNNAMED
+        rows.append({"report_id": r.report_id, "category": r.category, "indicator": indicator,
                      "kind": r.kind, "unit": r.unit if _known(r.unit) else "", "total": total,
                      "mentions": int(r.mentions), "lost": int(r.missing),
                      "approx": (r.report_id, r.category, r.indicator, r.kind) in approx, "values": []})
     rates = m[m["kind"].astype(object) == "rate"]
     for (rid, cat, ind, unit), g in rates.groupby(["report_id", "category", rates["indicator"].astype(object)
-                                                   .fillna("未命名指标"), rates["unit"].astype(object).fillna("")],
+                                                   .fillna(UNNAMED), rates["unit"].astype(object).fillna("")],
                                                   sort=False):
         lost = g["missing"].fillna(False).astype(bool) | g["value"].isna()
         known = [float(v) for v in g.loc[~lost, "value"]]

@@ -299,11 +299,13 @@ SLIDE = (13.33, 7.5)     # inches: a 16:9 slide
 
 
 def completion_rates_data(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
-                          by: str = "indicator", max_rows: int = 12) -> pd.DataFrame:
+                          by: str = "report", max_rows: int = 12) -> pd.DataFrame:
     """The table ``completion_rates`` draws, row for row (same arguments).
 
-    One row per (report, indicator), grouped by report (in time order) and sorted by rate
-    within it, lost rates last. ``shown`` is the rate drawn: computed from actual/plan, else
+    One row per (report, indicator). ``by="report"``: grouped by report (in time order) and
+    sorted by rate within it, lost rates last. ``by="indicator"``: one indicator's reports
+    together (in time order), indicators with the highest rate first; ``group`` names the
+    report or indicator a row is grouped under. ``shown`` is the rate drawn: computed from actual/plan, else
     the one the report states (``source`` 报告所述), else NA (``source`` 缺失, drawn as a label
     at zero). ``status`` is 达到计划 (≥100%), 未达到计划 or 无法判断; ``elapsed`` is the share of
     the year the report's period covers (时间进度), NA for a whole year.
@@ -338,10 +340,15 @@ def completion_rates_data(completion: pd.DataFrame, meta: pd.DataFrame | None = 
                                      "stated_rate", "shown", "source", "status", "consistent", "lost", "elapsed",
                                      "_rank"])
     df = df.assign(_missing=df["shown"].isna(), _neg=-df["shown"].astype(float))
-    df = df.sort_values(["_rank", "_missing", "_neg"], kind="stable").drop(columns=["_rank", "_missing", "_neg"])
+    df = df.sort_values(["_rank", "_missing", "_neg"], kind="stable")
     df["label"] = [axis_label(i, u) for i, u in zip(df["indicator"], df["unit"])]
+    if by == "indicator":
+        best = df.groupby("label")["_neg"].transform("min").fillna(float("inf"))
+        df = df.assign(_best=best).sort_values(["_best", "label", "_rank"], kind="stable").drop(columns="_best")
+    df = df.drop(columns=["_rank", "_missing", "_neg"])
     dup = df.groupby(["report_id", "label"]).cumcount()
     df["label"] = [lab if n == 0 else f"{lab} 之{n + 1}" for lab, n in zip(df["label"], dup)]
+    df["group"] = df["report"] if by == "report" else df["label"]
     out = df.head(max_rows).reset_index(drop=True)
     out.attrs["total_rows"] = len(df)
     return out
@@ -349,8 +356,9 @@ def completion_rates_data(completion: pd.DataFrame, meta: pd.DataFrame | None = 
 
 @_styled
 def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
-                     by: str = "indicator", max_rows: int = 12) -> Figure:
-    """Completion rate per (report, indicator), the rows of ``completion_rates_data``.
+                     by: str = "report", max_rows: int = 12) -> Figure:
+    """Completion rate per (report, indicator), the rows of ``completion_rates_data``, grouped
+    by report or (``by="indicator"``) by indicator, a thin line between groups.
 
     Bars are coloured by status (达到计划 / 未达到计划 / 无法判断); a rate the report only states
     is a hollow dashed bar everywhere; a rate whose stated value disagrees with the numbers has
@@ -378,9 +386,9 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
     elapsed_labels = {}
     prev = None
     for y, row in enumerate(data.itertuples(index=False)):
-        if multi and prev is not None and prev != row.report_id:
+        if multi and prev is not None and prev != row.group:
             ax.axhline(y - 0.5, color="0.75", linewidth=0.8)
-        prev = row.report_id
+        prev = row.group
         if row.elapsed is not None and row.elapsed == row.elapsed:
             ax.plot([row.elapsed] * 2, [y - 0.42, y + 0.42], color="#c0392b", linestyle="--", linewidth=1.1,
                     zorder=3, gid="elapsed")
@@ -407,7 +415,8 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
         if row.shown > RATE_CAP:
             text = "▶ 实际" + text
         _value_label(ax, width, y, text, color=ALERT if bad else "0.15", boxed=True)
-    ticks = [f"{r.report}  {r.label}" if multi else r.label for r in data.itertuples(index=False)]
+    ticks = [r.label if not multi else f"{r.report}  {r.label}" if by == "report" else f"{r.label}  {r.report}"
+             for r in data.itertuples(index=False)]
     ax.set_yticks(range(n), ticks, fontsize=10)
     ax.set_ylim(n - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
