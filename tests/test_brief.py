@@ -5,6 +5,7 @@ import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -230,3 +231,13 @@ def test_real_report_end_to_end(tmp_path):
     md = paths["briefing.md"].read_text(encoding="utf-8")
     assert "森林防火" in md and "数据缺失" in md
     assert load_workbook(paths["briefing.xlsx"]).sheetnames == list(brief.SHEETS.values())
+
+
+def test_key_figures_never_add_one_indicator_across_reports():
+    import forestry_analysis as fa
+    texts = {"county_2020": "某县林业局2020年工作总结\n全年完成人工造林5000亩。\n",
+             "city_2021": "某市林业局2021年工作总结\n全年完成人工造林8000亩，其中新造3000亩。\n"}
+    metrics = pd.concat([fa.read_report(text=t, report_id=rid).metrics for rid, t in texts.items()])
+    figures = brief.key_figures(metrics)
+    planted = figures[figures["indicator"] == "营造林面积"]   # the catalogue name of 人工造林
+    assert sorted(zip(planted["report_id"], planted["total"])) == [("city_2021", 8000.0), ("county_2020", 5000.0)]

@@ -141,6 +141,9 @@ def test_fire_bars_are_as_long_as_the_companion_values():
     assert drawn == expected
     ticks = [ln.get_xdata()[0] for ax in fig.axes for ln in ax.lines if ln.get_gid() == "target"]
     assert ticks == [1.0]
+    labels = {ax.get_title(): [t.get_text() for t in ax.texts] for ax in fig.axes}
+    assert labels == {f"{x.label}\n({x.unit})": [x.text] for x in data.itertuples()}
+    assert labels["隐患排查整改\n(处)"] == ["200处"] and labels["宣传资料发放\n(份)"] == ["35,000份"]
 
 
 def test_fire_bars_sum_mentions_of_one_activity_in_one_unit():
@@ -177,6 +180,31 @@ def test_fire_chart_is_a_chinese_slide_with_what_where_when_and_sources():
     texts = [t.get_text() for t in fig.texts] + [ax.get_title() for ax in fig.axes] + \
         [t.get_text() for ax in fig.axes for t in ax.texts + ax.get_yticklabels()]
     assert not [t for t in texts if re.search(r"[A-Za-z]{2,}", re.sub(r"[\w.]+\.txt", "", t))]
+
+
+
+def _subtitle(fig) -> str:
+    return next(t.get_text() for t in fig.texts if t.get_gid() == "subtitle")
+
+
+def test_every_chart_has_a_subtitle_with_its_unit_and_each_reports_period():
+    comp, meta = _two_reports()
+    meta = pd.concat([meta, schema.frame("meta", [{"report_id": "c_2021", "title": "某县林业局2021年上半年工作总结",
+                                                   "region": "某省某县", "year": 2021, "period": "H1"}])])
+    comp = pd.concat([comp, schema.frame("completion", [dict(report_id="c_2021", indicator="人工造林", actual=1.0,
+                                                             plan=2.0, unit="亩", basis="same sentence")])])
+    sub = _subtitle(plots.completion_rates(comp, meta))
+    assert sub.startswith("完成率（%）") and sub.endswith("统计期：2020年度、2021年上半年、2021年度")
+    r = _fire_report()
+    assert "单位" in _subtitle(plots.fire_prevention(r.metrics, r.meta_table)) and \
+        _subtitle(plots.fire_prevention(r.metrics, r.meta_table)).endswith("统计期：2021年度")
+    assert _subtitle(plots.pest_control(r.metrics, None, r.meta_table)).startswith("面积单位：亩")
+
+
+def test_periods_beyond_four_are_summed_up_from_first_to_last():
+    rows = [{"report_id": f"r{y}", "year": y, "period": "annual"} for y in range(2016, 2021)]
+    meta = schema.frame("meta", rows + [{"report_id": "undated", "period": "H1"}])
+    assert plots.period_line(plots.meta_table(meta, None), list(meta["report_id"])) == "统计期：2016年度至2020年度等6个"
 
 
 # ------------------------------------------------------------------ pest control
@@ -275,3 +303,21 @@ def test_completion_of_100_percent_is_met_and_just_below_is_behind():
     patches = _value_patches(_completion({"人工造林": 1.0, "森林抚育": 0.995}))
     assert to_hex(patches["人工造林"].get_facecolor()) == plots.STATUS_COLORS[plots.STATUS_MET]
     assert to_hex(patches["森林抚育"].get_facecolor()) == plots.STATUS_COLORS[plots.STATUS_BEHIND]
+
+
+def test_completion_bars_are_the_companion_tables_rates_and_a_stated_rate_is_a_dashed_outline():
+    comp, meta = _two_reports()
+    stated = schema.frame("completion", [dict(report_id="b_2021", indicator="义务植树", actual=None, plan=None,
+                                              stated_rate=0.95, unit="株", basis="rate stated")])
+    comp = pd.concat([comp, stated], ignore_index=True)
+    data = plots.completion_rates_data(comp, meta)
+    ax = plots.completion_rates(comp, meta).axes[0]
+    drawn = {round(p.get_y() + p.get_height() / 2): (p.get_gid(), p.get_width()) for p in ax.patches
+             if p.get_gid() in ("value", "stated")}
+    expected = {y: ("stated" if row.source == "报告所述" else "value", row.shown)
+                for y, row in enumerate(data.itertuples()) if row.shown == row.shown}
+    assert drawn.keys() == expected.keys() and len(drawn) == 5
+    for y, (gid, width) in drawn.items():
+        assert gid == expected[y][0] and width == pytest.approx(expected[y][1])
+    dashed = [p for p in ax.patches if p.get_gid() == "stated"]
+    assert len(dashed) == 1 and dashed[0].get_linestyle() == "--" and dashed[0].get_facecolor()[:3] == (1, 1, 1)

@@ -193,7 +193,7 @@ FIXTURE_CELLS = [
 @pytest.mark.parametrize("fmt", ["doc", "wps", "docx", "pdf", "html", "xlsx", "xls", "ods", "odt", "rtf", "txt"])
 def test_committed_fixtures_in_every_format_give_the_same_table_rows(fmt):
     r = fa.read_report(FIXTURES / f"report.{fmt}")
-    assert [row[:4] for row in _cell_rows(r)] == FIXTURE_CELLS
-    assert [(c[0], c[1], c[2], c[5]) for c in _completion_rows(r)] == [
-        ("人工造林", 5000, 4500, "table row"), ("封山育林", 3000, 3500, "table row"),
-        ("营造林合计", 8000, 8000, "table row")]
+    assert _cell_rows(r) == [(*cell, "afforestation") for cell in FIXTURE_CELLS]
+    assert _completion_rows(r) == [
+        ("人工造林", 5000, 4500, 0.9, True, "table row"), ("封山育林", 3000, 3500, 1.167, True, "table row"),
+        ("营造林合计", 8000, 8000, 1.0, True, "table row")]

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import forestry_analysis as fa
+from forestry_analysis.lexicon import toml
 from forestry_analysis.pipeline.completion import basis_label
 
 PIPE = """某县林业局2023年工作总结
@@ -353,3 +354,25 @@ def test_a_table_rate_that_disagrees_with_its_row_is_flagged():
     total = r.completion[r.completion.indicator.str.contains("总计")].iloc[0]
     assert total.consistent and total.rate == pytest.approx(0.72)
     assert (r.quality.code == "rate_mismatch").sum() == 1
+
+
+def _header_kind(header: str, cell: str = "800") -> str:
+    text = (f"某县林业局2021年工作总结\n| 项目 | {header} |\n| --- | --- |\n| 人工造林 | {cell} |\n"
+            f"| 封山育林 | 600 |\n")
+    m = fa.read_report(text=text).metrics
+    return _cell(m, cell).kind
+
+
+@pytest.mark.parametrize("word", toml("tables.toml")["header"]["plan"])
+def test_every_plan_word_in_a_header_makes_its_column_plan(word):
+    assert _header_kind(f"{word}(亩)") == "plan"
+
+
+@pytest.mark.parametrize("word", toml("tables.toml")["header"]["rate"])
+def test_every_rate_word_in_a_header_makes_its_column_a_rate_without_a_percent_sign(word):
+    assert _header_kind(f"{word}(%)" if word == "率" else word, "95") == "rate"
+
+
+@pytest.mark.parametrize("word", toml("tables.toml")["header"]["actual"])
+def test_an_actual_word_written_after_a_plan_word_makes_the_column_actual(word):
+    assert _header_kind(f"年度计划{word}(亩)") == "actual"

@@ -228,15 +228,41 @@ def _styled(chart):
     return draw
 
 
-def _figure(width: float, height: float, title: str, source: str, note: str = "") -> Figure:
+def _figure(width: float, height: float, title: str, source: str, note: str = "", subtitle: str = "") -> Figure:
+    """A slide: title (what, where, when), a subtitle under it (unit and period), the chart,
+    and a footer naming the reports (and what was left out)."""
     fig = Figure(figsize=(width, height), layout="constrained", dpi=100)
-    fig.suptitle(title, fontsize=13)
+    fig.suptitle(title, fontsize=13)   # placed by the layout, at the top
+    top = 0.0
+    if subtitle:   # in a band the layout leaves free under the title
+        fig.text(0.5, 1 - 24 / 72 / height, subtitle, fontsize=10, color="0.3", ha="center", va="top",
+                 gid="subtitle")
+        top = 16 / 72 / height
     lines = _wrap(source, int(width * 72 / 4 * 0.92)) + ([note] if note else [])
     fig.text(0.01, 0.008, "\n".join(lines), fontsize=8, color="0.35", ha="left", va="bottom",
              gid="source")
     bottom = (len(lines) * 8 * 1.35 + 8) / 72 / height
-    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom - top))
     return fig
+
+
+def _subtitle(unit: str, m: pd.DataFrame, ids) -> str:
+    return "    ".join(p for p in (unit, period_line(m, ids)) if p)
+
+
+def period_line(m: pd.DataFrame, ids, limit: int = 4) -> str:
+    """'统计期：2020年上半年、2020年前三季度', every report's period (the title may give only
+    the years); '统计期：2019年全年至2023年上半年等6个' beyond ``limit``."""
+    rows = m.loc[list(ids)] if len(ids) else m.iloc[:0]
+    ranked = sorted(zip(rows["year"], rows["period"]),
+                    key=lambda yp: (int(yp[0]) if _known(yp[0]) else 9999, _period_rank(yp[1])))
+    periods = [p for p in dict.fromkeys(period_label(y, p) for y, p in ranked) if p]
+    if not periods:
+        return ""
+    if len(periods) <= limit:
+        return "统计期：" + "、".join(periods)
+    dated = [period_label(y, p) for y, p in ranked if _known(y)] or periods   # ends named by their year
+    return f"统计期：{dated[0]}至{dated[-1]}等{len(periods)}个"
 
 
 def _empty(fig: Figure) -> Figure:
@@ -374,7 +400,8 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
     scope = ids or list(m.index)
     total = data.attrs.get("total_rows", len(data))
     note = f"图中显示前{len(data)}项，共{total}项，其余见表格" if total > len(data) else ""
-    fig = _figure(*SLIDE, f"{scope_label(m, scope)} 计划完成情况".strip(), source_line(m, scope), note)
+    fig = _figure(*SLIDE, f"{scope_label(m, scope)} 计划完成情况".strip(), source_line(m, scope), note,
+                  _subtitle("完成率（%）= 完成数 ÷ 计划数", m, scope))
     if data.empty:
         return _empty(fig)
     ax = fig.add_subplot()
@@ -670,7 +697,8 @@ def fire_prevention(metrics: pd.DataFrame, meta: pd.DataFrame | None = None,
     note = f"图中显示最近{len(ids)}份报告，共{total}份" if total > len(ids) else ""
     scope = ids or _report_ids(m, mt) or list(m.index)
     fig = _figure(*SLIDE, f"{scope_label(m, scope)} 森林防火工作".strip(), source_line(m, scope),
-                  "；".join(p for p in (note, "各栏单位不同，分栏绘制，不相加；“—”为报告未提及") if p))
+                  "；".join(p for p in (note, "各栏单位不同，分栏绘制，不相加；“—”为报告未提及") if p),
+                  _subtitle("单位：各栏标注（次、处、个、公里等）", m, scope))
     if data.empty:
         return _empty(fig)
     names = dict(zip(data["report_id"], data["report"]))
@@ -886,7 +914,7 @@ def pest_control(metrics: pd.DataFrame, completion: pd.DataFrame | None = None,
         notes.append(f"防治面积显示前{len(cov)}项，共{data.attrs['total_rows']}项")
     scope = ids or _report_ids(m, mt) or list(m.index)
     fig = _figure(*SLIDE, f"{scope_label(m, scope)} 林业有害生物防治".strip(), source_line(m, scope),
-                  "；".join(notes))
+                  "；".join(notes), _subtitle("面积单位：亩；比率：% 或 ‰", m, scope))
     if data.empty:
         return _empty(fig)
     rates = data[data["section"] == RATES]
