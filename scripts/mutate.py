@@ -92,6 +92,11 @@ MUTATIONS = [
     ("per_unit_cell_taken", f"{PKG}/pipeline/tables.py",
      "if v is None or (v.unit is None and _per_unit(c.text)):", "if v is None:"),
     ("target_window_widened", f"{PKG}/lexicon/charts.toml", "target_window = 8\n", "target_window = 9\n"),
+    ("two_chinese_digits_read_as_one_number", f"{PKG}/pipeline/quantities/numbers.py",
+     "if not percent and _TWO_DIGITS.fullmatch(raw):", "if False:"),
+    ("date_column_read_as_label", f"{PKG}/pipeline/tables.py",
+     'elif h and _has(h, lx["date"]) and not header_unit(h):', "elif False:"),
+    ("unit_per_occasion_removed", f"{PKG}/lexicon/units.csv", "\n公顷/次,", "\n#公顷/次,"),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
 ]
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast

@@ -376,3 +376,20 @@ def test_every_rate_word_in_a_header_makes_its_column_a_rate_without_a_percent_s
 @pytest.mark.parametrize("word", toml("tables.toml")["header"]["actual"])
 def test_an_actual_word_written_after_a_plan_word_makes_the_column_actual(word):
     assert _header_kind(f"年度计划{word}(亩)") == "actual"
+
+
+def _projects(date_header: str) -> str:
+    return ("某县林业局2021年工作总结\n表1 重点工程完成情况\n"
+            f"| 项目编号 | 工程名称 | {date_header} | 计划(亩) | 完成(亩) |\n| --- | --- | --- | --- | --- |\n"
+            "| 2021003 | 人工造林工程 | 2021.10.15 | 5000 | 4800 |\n| 2021007 | 封山育林工程 | 2021-11-20 | 3000 | 3100 |\n")
+
+
+@pytest.mark.parametrize("header", ["完成日期", "完成时间", "完成时限", "完成期限", "竣工年月"])
+def test_a_date_column_is_no_metric_and_never_the_row_label(header):
+    r = fa.read_report(text=_projects(header))
+    assert list(zip(r.metrics.raw, r.metrics.indicator)) == [
+        ("5000", "人工造林工程"), ("4800", "人工造林工程"), ("3000", "封山育林工程"), ("3100", "封山育林工程")]
+    dated = r.numbers[r.numbers.raw.isin(["2021.10", "15", "11", "20"])]
+    assert len(dated) == 4 and not dated.is_metric.any() and set(dated.reason) == {"date"}
+    assert list(zip(r.completion.indicator, r.completion.plan, r.completion.actual)) == [
+        ("人工造林工程", 5000, 4800), ("封山育林工程", 3000, 3100)]

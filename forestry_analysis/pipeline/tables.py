@@ -513,13 +513,14 @@ class Columns:
     unit: int | None
     labels: list[int]
     values: list[int]
+    dates: set = field(default_factory=set)   # 完成日期, 时间: never metrics, never the row label
 
 
 def columns(t: Table) -> Columns:
     """Which columns are serial numbers, the unit column, label columns and value columns."""
     lx = _lex()["header"]
     n = len(t.labels)
-    serial, labels, values, unit = set(), [], [], None
+    serial, labels, values, unit, dates = set(), [], [], None, set()
     kind_words = lx["plan"] + lx["actual"] + lx["rate"]
     for j in range(n):
         h = t.labels[j] if t.n_header else ""
@@ -527,6 +528,8 @@ def columns(t: Table) -> Columns:
         cells = [c for c in cells if not _is_empty(c)]
         if h and any(h.startswith(w) for w in lx["serial"] + lx["score"]):
             serial.add(j)
+        elif h and _has(h, lx["date"]) and not header_unit(h):
+            dates.add(j)
         elif h and h.strip() in lx["unit_column"] and sum(unit_at(c) is not None for c in cells) * 2 > len(cells):
             unit = j
         elif not t.n_header and j == 0 and cells and all(re.fullmatch(r"\d{1,3}[.、]?", c) for c in cells):
@@ -539,7 +542,7 @@ def columns(t: Table) -> Columns:
     if not labels and values and values[0] == 0:
         values.pop(0)
         labels.append(0)
-    return Columns(serial, unit, labels, values)
+    return Columns(serial, unit, labels, values, dates)
 
 
 def is_total(label: str) -> bool:
@@ -725,6 +728,8 @@ def ledger(tables: list[Table], metrics: list[CellMetric]) -> list[dict]:
                     reason = "table_header"
                 elif c.col in cols.serial:
                     reason = "serial"
+                elif c.col in cols.dates:
+                    reason = "date"
                 elif _per_unit(c.text):
                     reason = "no_unit"       # 每亩300: see cell_metrics
                 else:

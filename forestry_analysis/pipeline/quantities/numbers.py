@@ -29,8 +29,10 @@ _CHINESE = rf"百分之[{CN_CHARS}点]+|[{CN_CHARS}]+"
 TOKEN = re.compile(rf"(?=[\dxX×*?？{CN_CHARS}])"
                    rf"(?:(?P<placeholder>{_PLACEHOLDER})|(?P<mixed>{_MIXED})|(?P<arabic>{_ARABIC})|(?P<chinese>{_CHINESE}))")
 _GROUPING = re.compile(r"[,\s\u2009\u202f]")
-# 二三十, 七八十, 三四百, 五六千: two neighbouring digits before a scale, "twenty or thirty".
-_APPROX_RANGE = re.compile(rf"([{_CN_DIGIT1}])([{_CN_DIGIT1}])([十百千万]+)")
+# 二三十, 七八十, 三四百, 五六千: two neighbouring digits before a scale, "twenty or thirty";
+# 七八个, 两三人: the same with no scale, "seven or eight".
+_APPROX_RANGE = re.compile(rf"([{_CN_DIGIT1}])([{_CN_DIGIT1}])([十百千万]*)")
+_TWO_DIGITS = re.compile(rf"[{_CN_DIGIT1}]{{2}}")
 
 
 @dataclass(slots=True)
@@ -68,14 +70,21 @@ def mixed_value(raw: str) -> float:
     return value
 
 
+@lru_cache(maxsize=1)
+def _loose_ranges() -> frozenset[str]:
+    from forestry_analysis import lexicon
+    return frozenset(lexicon.toml("numbers.toml")["chinese"]["loose_ranges"])
+
+
 def approx_range(s: str) -> tuple[float, float] | None:
-    """二三十 → (20, 30); None unless two neighbouring digits stand before a scale."""
+    """二三十 → (20, 30), 七八 → (7, 8); None unless two neighbouring digits (or a pair such as
+    三五, numbers.toml) stand alone or before a scale."""
     m = _APPROX_RANGE.fullmatch(s)
     if not m:
         return None
     lo, hi = _digit(m.group(1)), _digit(m.group(2))
-    scale = chinese_value("一" + m.group(3))
-    if hi != lo + 1 or not scale:
+    scale = chinese_value("一" + m.group(3)) if m.group(3) else 1
+    if not (hi == lo + 1 or m.group(1) + m.group(2) in _loose_ranges()) or not scale:
         return None
     return lo * scale, hi * scale
 
@@ -101,6 +110,8 @@ def scan(text: str):
             value = chinese_value(raw[3:] if percent else raw)
             if percent and value is None:
                 continue
+            if not percent and _TWO_DIGITS.fullmatch(raw):
+                value = None   # 七八 is a range, 五七 (五七片, 八一路) a name: never 78 or 57
             rng = approx_range(raw) if value is None and not percent else None
             if rng:
                 yield Token(m.start(), end, raw, kind, rng[0], high=rng[1])
