@@ -188,3 +188,9 @@ def test_sentence_ends_skip_placeholder_question_marks_and_full_sentences_run_pa
     assert pieces(sentence_ends(text)) == ["造林???万亩;", "完成500亩。\"", "好\"!", "\n", "问题？", "其中1亩；", "2亩。"]
     assert pieces(sentence_ends(text, full=True)) == ["造林???万亩;完成500亩。\"", "好\"!", "\n", "问题？", "其中1亩；2亩。"]
     assert sentence_ends(text, full=True, lines=False, pos=3, endpos=17) == [text.index("。") + 2]
+
+
+def test_clause_marks_in_both_widths_come_from_one_definition():
+    from forestry_analysis.doc.normalize import CLAUSE_MARKS, both_widths
+    assert both_widths(CLAUSE_MARKS) == frozenset(",，;；。!！\n")
+    assert both_widths("?:、") == frozenset("?？:：、")

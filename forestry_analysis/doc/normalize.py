@@ -24,6 +24,16 @@ def half_width(text: str) -> str:
     return _WIDE.sub(lambda m: _HALF[m.group()], text)
 
 
+# Marks that end a clause, as the normalised text writes them (full-width , ; ! are half-width there).
+CLAUSE_MARKS = ",;。!\n"
+
+
+def both_widths(marks: str) -> frozenset[str]:
+    """``marks`` and their full-width forms, for text that was not normalised (，；：？！)."""
+    wide = {v: k for k, v in _HALF.items() if k.isprintable() and ord(k) >= 0xFF01}
+    return frozenset(marks) | {wide[c] for c in marks if c in wide}
+
+
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # Dropped from the parsing copy: a pinyin gloss right after a Han character ("萬(wàn)"),
 # and spaces between two Han characters (line-wrapped PDF text: "森林抚  育面积").

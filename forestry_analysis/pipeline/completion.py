@@ -30,13 +30,15 @@ import pandas as pd
 
 from forestry_analysis import lexicon
 from forestry_analysis.doc import schema
-from forestry_analysis.doc.normalize import closes_before, to_simplified
+from forestry_analysis.doc.normalize import CLAUSE_MARKS, both_widths, closes_before, to_simplified
 from forestry_analysis.pipeline.outline import sentence_ends
 
 # A rate counts as completion when its clause names a plan ("占年计划的", "任务完成率"); a share
 # ("生物防治占比≥40%") or a coverage rate does not.
 _COMPLETION_WORDS = ("计划", "任务", "完成率", "目标")
-_CLAUSE_END = ",;，；。\n"   # either width: ``simple`` keeps full-width marks when the text was not aligned
+# The clause a rate's plan is read from ends at , ; 。 or a line end, in either width:
+# ``simple`` keeps full-width marks when the text was not aligned.
+_CLAUSE_END = both_widths(CLAUSE_MARKS.replace("!", ""))
 _RATE_PER = {"%": 100, "‰": 1000, "倍": 1}   # stated value / per = fraction
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import accumulate
 
-# Ends of a clause, in both widths (the headline is cut from the text as read).
-_CLAUSE_END = frozenset(",，;；。!！?？:：、\n")
+from forestry_analysis.doc.normalize import CLAUSE_MARKS, both_widths
+
+# Ends of a clause, and ? : 、, in both widths (the headline is cut from the text as read).
+_CLAUSE_END = both_widths(CLAUSE_MARKS + "?:、")
 _HEADLINE_BEFORE, _HEADLINE_AFTER = 24, 16   # at most this many characters around the number
 
 

@@ -24,11 +24,12 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from forestry_analysis import lexicon
+from forestry_analysis.doc.normalize import CLAUSE_MARKS
 from forestry_analysis.pipeline.quantities.numbers import CN_CHARS, CN_DIGITS, Token
 from forestry_analysis.pipeline.quantities.units import match_scale, match_unit, scales, units
 
 SPACE = " \t"
-CLAUSE_END = frozenset(",;。!\n")                     # bounds the window read for kind
+CLAUSE_END = frozenset(CLAUSE_MARKS)                 # bounds the window read for kind
 PHRASE_END = CLAUSE_END | frozenset(":、()[]\"")    # bounds the indicator phrase
 HAN = re.compile(r"[\u4e00-\u9fff]")
 BLANK = re.compile(r"(?=[_xX×*?])(?<![A-Za-z0-9])(?:_+|[xX×*?]+)(?![A-Za-z0-9_])")   # a blank where a number goes
