@@ -203,13 +203,12 @@ RULE_CASES = [json.loads(line) for line in
 
 
 def _case_holds(case) -> bool:
+    """Every row the case lists, in order, and no other row; every number it says is no metric."""
     r = fa.read_report(text=case["text"])
-    rows, pos = r.metrics.to_dict("records"), 0
-    for want in case.get("res", []):
-        found = next((i for i in range(pos, len(rows)) if _matches(rows[i], want)), None)
-        if found is None:
-            return False
-        pos = found + 1
+    rows = r.metrics.to_dict("records")
+    wanted = case.get("res", [])
+    if len(rows) != len(wanted) or not all(_matches(row, want) for row, want in zip(rows, wanted)):
+        return False
     ledger = list(zip(r.numbers["raw"], r.numbers["reason"], r.numbers["is_metric"]))
     for raw, reason in case.get("not", []):
         if (raw, reason, False) not in ledger:
