@@ -102,8 +102,8 @@ MUTATIONS = [
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast
 # ones first, so a caught mutation stops early with -x). Override with --tests.
 TESTS = ["tests/test_thresholds.py", "tests/test_chart_geometry.py", "tests/test_units_lexicon.py",
-         "tests/test_metrics.py", "tests/test_tables.py", "tests/test_relations.py", "tests/test_completion.py", "tests/test_meta.py",
-         "tests/test_plots.py", "tests/test_report.py", "tests/test_cli.py"]
+         "tests/test_metrics.py", "tests/test_tables.py", "tests/test_relations.py", "tests/test_completion.py",
+         "tests/test_meta.py", "tests/test_plots.py", "tests/test_report.py", "tests/test_cli.py"]
 
 
 def run(copy: Path, path: str, old: str, new: str, timeout: int, tests: list[str]) -> tuple[str, float]:

@@ -28,10 +28,12 @@ def half_width(text: str) -> str:
 CLAUSE_MARKS = ",;。!\n"
 
 
+_FULL_FORM = {half: wide for wide, half in _HALF.items() if ord(wide) >= 0xFF01}   # , → ，
+
+
 def both_widths(marks: str) -> frozenset[str]:
     """``marks`` and their full-width forms, for text that was not normalised (，；：？！)."""
-    wide = {v: k for k, v in _HALF.items() if k.isprintable() and ord(k) >= 0xFF01}
-    return frozenset(marks) | {wide[c] for c in marks if c in wide}
+    return frozenset(marks) | {_FULL_FORM[c] for c in marks if c in _FULL_FORM}
 
 
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"

@@ -129,9 +129,14 @@ def cell_value(text: str) -> Value | None:
     return Value(None if missing else k.value, scale, factor, unit, missing, approx, k.start, pos)
 
 
+@lru_cache(maxsize=1)
+def _per_unit_words() -> tuple[str, ...]:
+    return tuple(_lex()["cells"]["per_unit"])
+
+
 def _per_unit(text: str) -> bool:
     """Whether a cell opens with a per-unit word (每, 亩均, 人均 …)."""
-    return text.strip().startswith(tuple(_lex()["cells"]["per_unit"]))
+    return text.strip().startswith(_per_unit_words())
 
 
 def _numeric(text: str) -> bool:

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from forestry_analysis.present import labels as zh, plots
+from forestry_analysis.present.plots import UNNAMED
 from forestry_analysis.doc import schema
 
 TABLES = ["metrics", "completion", "tasks", "quality", "meta"]
@@ -263,9 +264,6 @@ def _known(v) -> bool:
 def _str_col(df: pd.DataFrame, col: str) -> pd.Series:
     return df[col].astype(object).where(df[col].notna(), None) if col in df else \
         pd.Series([None] * len(df), index=df.index, dtype=object)
-
-
-UNNAMED = "未命名指标"   # a figure whose indicator the text does not name
 
 
 def key_figures(metrics: pd.DataFrame) -> pd.DataFrame:

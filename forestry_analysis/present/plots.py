@@ -28,6 +28,7 @@ from forestry_analysis.doc import schema
 from forestry_analysis.present import labels as zh
 
 MISSING = "数据缺失"
+UNNAMED = "未命名指标"   # a figure whose indicator the text does not name
 INCONSISTENT = "报告完成率与数字不符"
 NO_DATA = "无数据"
 DPI = 200
@@ -178,7 +179,7 @@ def _wrap(text: str, width: int) -> list[str]:
 def axis_label(text, unit=None, width: int = 26, max_lines: int = 2) -> str:
     """A row label that stays narrow: wrapped at ``width`` (CJK counts 2), cut with '…' after
     ``max_lines`` lines, the unit in parentheses kept at the end."""
-    lines = _wrap(str(text) if _known(text) else "未命名指标", width) or [""]
+    lines = _wrap(str(text) if _known(text) else UNNAMED, width) or [""]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][:-1] + "…"
@@ -330,10 +331,10 @@ def completion_rates_data(completion: pd.DataFrame, meta: pd.DataFrame | None = 
 
     One row per (report, indicator). ``by="report"``: grouped by report (in time order) and
     sorted by rate within it, lost rates last. ``by="indicator"``: one indicator's reports
-    together (in time order), indicators with the highest rate first; ``group`` names the
-    report or indicator a row is grouped under. ``shown`` is the rate drawn: computed from actual/plan, else
-    the one the report states (``source`` 报告所述), else NA (``source`` 缺失, drawn as a label
-    at zero). ``status`` is 达到计划 (≥100%), 未达到计划 or 无法判断; ``elapsed`` is the share of
+    together (in time order), indicators with the highest rate first; ``group`` is the
+    report_id or indicator label a row is grouped under. ``shown`` is the rate drawn: computed
+    from actual/plan, else the one the report states (``source`` 报告所述), else NA (``source``
+    缺失, drawn as a label at zero). ``status`` is 达到计划 (≥100%), 未达到计划 or 无法判断; ``elapsed`` is the share of
     the year the report's period covers (时间进度), NA for a whole year.
     """
     if by not in ("indicator", "report"):
@@ -372,9 +373,9 @@ def completion_rates_data(completion: pd.DataFrame, meta: pd.DataFrame | None = 
         best = df.groupby("label")["_neg"].transform("min").fillna(float("inf"))
         df = df.assign(_best=best).sort_values(["_best", "label", "_rank"], kind="stable").drop(columns="_best")
     df = df.drop(columns=["_rank", "_missing", "_neg"])
+    df["group"] = df["report_id"] if by == "report" else df["label"]
     dup = df.groupby(["report_id", "label"]).cumcount()
     df["label"] = [lab if n == 0 else f"{lab} 之{n + 1}" for lab, n in zip(df["label"], dup)]
-    df["group"] = df["report"] if by == "report" else df["label"]
     out = df.head(max_rows).reset_index(drop=True)
     out.attrs["total_rows"] = len(df)
     return out

@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import cn2an
 
+from forestry_analysis import lexicon
+
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_CHARS = CN_DIGITS + "十百千万亿"
 # A placeholder run: digits mixed with template marks (XX0, xx4, 20xx, 201x, **8.4, ???, ××).
@@ -72,7 +74,6 @@ def mixed_value(raw: str) -> float:
 
 @lru_cache(maxsize=1)
 def _loose_ranges() -> frozenset[str]:
-    from forestry_analysis import lexicon
     return frozenset(lexicon.toml("numbers.toml")["chinese"]["loose_ranges"])
 
 
