@@ -208,8 +208,28 @@ def frame(table: str, rows=None) -> pd.DataFrame:
     if isinstance(rows, pd.DataFrame):
         return rows.reindex(columns=[f.name for f in fields]).astype({f.name: f.dtype for f in fields})
     rows = rows or []
-    arrays = [build([r.get(name) for r in rows]) for name, build in _builders(table)]
+    builders = _builders(table)
+    arrays = [build(values) for (_, build), values in zip(builders, _columns(rows, table))]
     return _assemble(arrays, _column_index(table).view(), len(rows))   # a frame's own labels
+
+
+def _columns(rows: list[dict], table: str) -> list[list]:
+    """The rows' values column by column (None where a row lacks a column): one C-level
+    transpose when every row has every column, as the pipeline's rows do."""
+    names = columns(table)
+    if not rows:
+        return [[] for _ in names]
+    try:
+        return [list(col) for col in zip(*map(_getter(table), rows))]
+    except KeyError:
+        return [[r.get(name) for r in rows] for name in names]
+
+
+@lru_cache(maxsize=None)
+def _getter(table: str):
+    from operator import itemgetter
+    names = columns(table)
+    return itemgetter(*names) if len(names) > 1 else (lambda r: (r[names[0]],))
 
 
 @lru_cache(maxsize=None)
@@ -301,7 +321,7 @@ def _builder(dtype):
                 return make(as_float, mask)
             if np_type is np.bool_:
                 return make(as_float != 0, mask)
-            return make(np.array([0 if m else v for v, m in zip(values, mask)], dtype=np.int64), mask)
+            return make(np.where(mask, 0.0, as_float).astype(np.int64), mask)   # offsets and ids: exact below 2**53
         return nullable
     if dtype == STR and (strings := _string_builder()) is not None:
         return strings

@@ -91,9 +91,8 @@ def classify_explained(contexts, default: str = "other", votes: dict | None = No
         for cat, s in v.items():
             total[cat] = total.get(cat, 0.0) + s * weight
         best = max(total.values())
-        leaders = [c for c in order if total.get(c) == best]
-        if len(leaders) == 1 and best >= 2 * weight:
-            return leaders[0], text
+        if best >= 2 * weight and list(total.values()).count(best) == 1:
+            return next(iter(total)) if len(total) == 1 else next(c for c, s in total.items() if s == best), text
     if not total:
         return default, ""
     best = max(total.values())

@@ -42,6 +42,7 @@ def _lex():
         summary=re.compile(alt(t["summary_words"])),
         plan=re.compile(alt(t["plan_words"])),
         strip_suffix=re.compile(t["strip_suffix"]),
+        org_suffix=re.compile(alt(o["suffixes"])),
         org=re.compile(rf"((?:[\u4e00-\u9fffXx×*]{{1,7}}?(?:{alt(o['units'])}))*)"
                        rf"((?:[{''.join(u for u in o['units'] if len(u) == 1)}])?(?:{alt(o['suffixes'])}))"),
         org_lead=re.compile(rf"^(?:{alt(t['org_lead'])})"),
@@ -100,8 +101,8 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 def _is_title(line: str) -> bool:
     lex = _lex()
     return (0 < len(line) <= lex["d"]["title"]["max_len"] and not re.search(r"[。!?;:]$|[。;]", line)
-            and not lex["header"].search(line) and not lex["blurb"].search(line)
-            and not find_markers(line) and bool(lex["title_word"].search(line)))
+            and bool(lex["title_word"].search(line)) and not lex["header"].search(line)
+            and not lex["blurb"].search(line) and not find_markers(line))
 
 
 def _is_teaser(text: str, s: int, e: int) -> bool:
@@ -149,8 +150,8 @@ def _head(text: str, gap=lambda i: False):
         if s == e:
             continue
         line = text[s:e]
-        if _is_title(line) or lex["header"].search(line) or _is_teaser(text, s, e):
-            (titles if _is_title(line) else chrome).append((s, e))
+        if (title := _is_title(line)) or lex["header"].search(line) or _is_teaser(text, s, e):
+            (titles if title else chrome).append((s, e))
             pos = e
             continue
         if not titles and (cut := _run_in_title(text, s, e, gap)) is not None:
@@ -242,7 +243,9 @@ def _year_token(text: str, s: int = 0, e: int | None = None, body: bool = False)
 def _org(text: str):
     """(org, region) from the first organisation name in ``text``."""
     lex = _lex()
-    for m in lex["org"].finditer(text or ""):
+    if not text or not lex["org_suffix"].search(text):
+        return None, None   # every organisation name ends in one of the suffixes
+    for m in lex["org"].finditer(text):
         region = lex["time_lead"].sub("", lex["org_lead"].sub("", m.group(1)))
         org = region + m.group(2)
         return org, (region if len(region) >= 2 else None)

@@ -167,8 +167,11 @@ def _cue_parts(quantities, simple, cue, pos, hi):
 
 def _list_totals(quantities, simple, lo, cues):
     """A list then 合计/共计: the row right after the cue is the total of the rows before it."""
+    total_word = lexicon.compiled(cues["total_after"])
     for total in quantities:
         gap = simple[max(lo, total["start"] - 8):total["start"]]
+        if not total_word.search(gap):
+            continue   # every reading below needs a total word in the gap
         cut = max(gap.rfind(c) for c in "，,、；;。")
         gap = gap[cut + 1:]
         if not any(gap.startswith(w) or gap.endswith(w) or w in gap[:3] for w in cues["total_after"]):

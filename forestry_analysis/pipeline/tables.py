@@ -176,6 +176,8 @@ def _lines(text):
 
 def _pipe_cells(line, off):
     """Cells of a pipe-table line: (start, end) of each stripped piece between bars."""
+    if "|" not in line:
+        return None
     bars = [m.start() for m in _PIPE.finditer(line)]
     s = line.lstrip()
     if len(bars) < 2 or not s.startswith("|"):
@@ -262,11 +264,20 @@ def _row_fits(header, cells) -> bool:
     return got
 
 
+@lru_cache(maxsize=1)
+def _row_name_words() -> tuple[str, ...]:
+    """The words a header's first cell starts with (序号, 项目, 指标 …)."""
+    lx = _lex()["header"]
+    return tuple(lx["serial"] + lx["label"])
+
+
 def _list_at(work, lines, i):
     """A table flattened to a list at line ``i``: the header one cell per line (序号 / 项目 / 单位 /
     计划 / 完成, then each row as many lines) or on one line split by single spaces (then
     each row a line). (rows of cell spans, next line index) or None."""
     off, line = lines[i]
+    if not line.lstrip().startswith(_row_name_words()):
+        return None   # either header's first cell starts the line and names the rows (_is_header)
     tokens = [(off + m.start(), off + m.end()) for m in re.finditer(r"\S+", line)]
     text = lambda sp: work[sp[0]:sp[1]]
     if len(tokens) >= 3 and _is_header([text(t) for t in tokens]):

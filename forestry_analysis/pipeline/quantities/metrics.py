@@ -92,6 +92,7 @@ class _Extractor:
         self.t = text
         self.ctx = context
         self.rules, self.kinds, _ = lexicon_rules()
+        self.approx_prefix = lexicon.compiled(self.rules["approx"]["prefix"], tail="$")
         self.regions = rules.regions(text)
         self.mentions: list[Mention] = []
         self.ledger: list[dict] = []
@@ -176,7 +177,7 @@ class _Extractor:
 
     def add(self, start, end, value, unit, written, approx, missing, num_start, high=None):
         """A mention; its start moves back over an approx word before it (约, 近 …)."""
-        m = lexicon.compiled(self.rules["approx"]["prefix"], tail="$").search(self.t, max(0, start - 4), start)
+        m = self.approx_prefix.search(self.t, max(0, start - 4), start)
         s = m.start() if m else start
         self.mentions.append(Mention(s, end, value, unit, written, approx, missing, num_start, end, high=high))
 
@@ -249,30 +250,49 @@ def catalogue_labels() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _catalogue():
-    """(synonym, id, unit family, category), longest synonym first, and for each character the
-    positions of the synonyms that start with it."""
+    """(synonym, id, unit family, category, context-scoped), longest synonym first, and a
+    trie of the synonyms: for each character, the next level and the rows of the synonyms
+    that end there."""
     rows = []
     for r in lexicon.table("indicators.csv"):
         for syn in r["synonyms"].split("|"):
             rows.append((syn, r["id"], r["family"], r["category"] or None, r.get("scope") == "context"))
     rows.sort(key=lambda x: len(x[0]), reverse=True)
-    by_first: dict[str, list[int]] = {}
+    trie: dict = {}
     for i, row in enumerate(rows):
-        by_first.setdefault(row[0][0], []).append(i)
-    return rows, by_first
+        node = trie
+        for ch in row[0]:
+            node = node.setdefault(ch, ({}, []))
+            rows_here = node[1]
+            node = node[0]
+        rows_here.append(i)
+    return rows, trie
+
+
+def _synonyms_in(indicator: str, trie: dict) -> list[int]:
+    """Rows of every catalogue synonym written inside ``indicator``, longest first."""
+    found = []
+    for i in range(len(indicator)):
+        node = trie
+        for ch in indicator[i:]:
+            nxt = node.get(ch)
+            if nxt is None:
+                break
+            found += nxt[1]
+            node = nxt[0]
+    return sorted(set(found))
 
 
 def catalogue_match(indicator: str, family: str, category: str = "other"):
     """(indicator_id, category) of the longest catalogue synonym inside ``indicator`` whose
     unit family fits and whose category does not contradict the one found in context."""
     fam = "percent" if family in ("percent", "ratio") else family
-    main = ("afforestation", "fire_prevention", "pest_control")
-    rows, by_first = _catalogue()
-    for i in sorted({i for ch in set(indicator) for i in by_first.get(ch, ())}):
+    rows, trie = _catalogue()
+    for i in _synonyms_in(indicator, trie):
         syn, iid, f, cat, scoped = rows[i]
-        if scoped and (category != cat if cat else category not in main):
+        if scoped and (category != cat if cat else category not in categories.MAIN):
             continue   # a generic name (任务, 人员) counts only where the context decided
-        if syn in indicator and (not f or f == fam) and not (cat in main and category in main and cat != category):
+        if (not f or f == fam) and not (cat in categories.MAIN and category in categories.MAIN and cat != category):
             return iid, None if scoped else cat
     return None, None
 
@@ -295,7 +315,7 @@ def annotate(text: str, ms: list[Mention], ctx):
     """Fill indicator, kind, category and indicator_id of each mention, in text order."""
     _, kinds, _ = lexicon_rules()
     prev_in_sentence: dict[int, list[Mention]] = {}
-    seen_votes: dict[str, dict] = {}   # sentences and headings recur from mention to mention
+    seen_votes: dict = {}   # sentences and headings recur from mention to mention: their votes, and topics
     mention_starts = [m.start for m in ms]
     full_ends = sentence_ends(text, full=True)
     for idx, m in enumerate(ms):
@@ -402,7 +422,10 @@ def _categorise(place: _Place, m: Mention, ctx, cs: int, seen_votes: dict):
     local = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[place.start:place.end], 1.5)]
     m.category, basis = categories.classify_explained(local + heads, votes=seen_votes)
     where = "indicator" if basis == m.indicator else "heading" if basis in {h for h, _ in heads} else "sentence"
-    subject, heading = categories.topic(heads, seen_votes)
+    key = tuple(h for h, _ in heads)
+    if (found := seen_votes.get(key)) is None:   # headings recur: their topic is found once
+        found = seen_votes[key] = categories.topic(heads, seen_votes)
+    subject, heading = found
     own = categories._leader(categories._cached_votes(m.indicator, seen_votes))
     if subject and m.category != subject and (own not in categories.MAIN or m.unit.family == "count"):
         m.category, basis, where = subject, heading, "topic"   # a passage on one topic

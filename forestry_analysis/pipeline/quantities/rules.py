@@ -110,7 +110,8 @@ def window_start(text, pos, bounds, floor):
 
 _TITLE = re.compile(r"《[^《》\n]{0,80}》|〈[^〈〉\n]{0,80}〉")
 # The leading lookaheads name the characters a match can start with (tried only there).
-_DOC_NUMBER = re.compile(r"(?=[〔\[【\d])(?:[〔\[【]\s*\d{4}\s*[〕\]】]\s*\d+\s*号|\d+\s*号文)")
+# A match of the digits branch starts where its run of digits does (tried once per run, not per digit).
+_DOC_NUMBER = re.compile(r"(?=[〔\[【\d])(?:[〔\[【]\s*\d{4}\s*[〕\]】]\s*\d+\s*号|(?<!\d)\d+\s*号文)")
 
 
 @lru_cache(maxsize=4)
@@ -474,8 +475,9 @@ def _lost_lexicon():
     """What may not stand before a lost number, and the scale words and strong units to look for."""
     nm = lexicon_rules()[0]["not_metric"]
     blockers = frozenset(nm["lost_blockers"]) | frozenset(CN_DIGITS) | frozenset("xX×*?")
-    strong = lexicon.alternation(s for s, u in units().items() if u.strong)
-    return blockers, re.compile("(?P<scale>万|亿)|(?P<unit>" + strong + ")")
+    strong = [s for s, u in units().items() if u.strong]
+    first = re.escape("".join(sorted({"万", "亿"} | {s[0] for s in strong})))
+    return blockers, re.compile(f"(?=[{first}])(?:(?P<scale>万|亿)|(?P<unit>{lexicon.alternation(strong)}))")
 
 
 def _modifies_noun(text, end) -> bool:
