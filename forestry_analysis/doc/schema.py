@@ -268,9 +268,13 @@ def _assemble_blocks(arrays: list, columns: pd.Index, n: int) -> pd.DataFrame:
     from pandas.core.internals.blocks import ExtensionBlock
     from pandas.core.internals.managers import BlockManager
 
-    if not all(isinstance(a, pd.api.extensions.ExtensionArray) and len(a) == n for a in arrays):
-        raise TypeError("not extension arrays of the frame's length")
-    blocks = tuple(ExtensionBlock(a, BlockPlacement(slice(i, i + 1)), 2) for i, a in enumerate(arrays))
+    extension = pd.api.extensions.ExtensionArray
+    blocks = []
+    for i, a in enumerate(arrays):
+        if not isinstance(a, extension) or len(a) != n:
+            raise TypeError("not extension arrays of the frame's length")
+        blocks.append(ExtensionBlock(a, BlockPlacement(slice(i, i + 1)), 2))
+    blocks = tuple(blocks)
     mgr = BlockManager(blocks, [columns, pd.RangeIndex(n)], verify_integrity=False)
     return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
 
@@ -290,13 +294,17 @@ def _builder(dtype):
     ``pd.NA`` in a list takes the element-wise path."""
     if isinstance(dtype, pd.CategoricalDtype):
         index = {c: i for i, c in enumerate(dtype.categories)}
+        make = getattr(pd.Categorical, "_simple_new", None)   # codes built here are valid
+        if make is None:
+            def make(codes, dtype):
+                return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
         def categorical(values):
             try:
                 codes = np.array([-1 if v is None else index[v] for v in values], dtype=np.int16)
             except (KeyError, TypeError):
                 codes = np.array([-1 if _isna(v) else index[v] for v in values], dtype=np.int16)
-            return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+            return make(codes, dtype=dtype)
         return categorical
     if isinstance(dtype, str) and dtype in _NULLABLE:
         np_type, cls = _NULLABLE[dtype]
@@ -305,7 +313,10 @@ def _builder(dtype):
         def nullable(values):
             n_missing = values.count(None)
             if n_missing == len(values):   # a column no row fills (table_id of prose)
-                return make(np.full(len(values), _ALL_MISSING[np_type], dtype=np_type), np.ones(len(values), dtype=bool))
+                data, mask = np.empty(len(values), dtype=np_type), np.empty(len(values), dtype=bool)
+                data.fill(_ALL_MISSING[np_type])
+                mask.fill(True)
+                return make(data, mask)
             if np_type is np.int64 and not n_missing:
                 try:
                     return make(np.array(values, dtype=np.int64), np.zeros(len(values), dtype=bool))

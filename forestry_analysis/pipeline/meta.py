@@ -107,6 +107,8 @@ def _is_title(line: str) -> bool:
 
 def _is_teaser(text: str, s: int, e: int) -> bool:
     """A scraped teaser: the line, spaces removed, is the start of the text that follows it."""
+    if e - s < 20:
+        return False   # too short even with its spaces
     line = re.sub(r"\s+", "", text[s:e])
     rest = re.sub(r"\s+", "", text[e:e + 3 * len(line) + 200])
     return len(line) >= 20 and rest.startswith(line)

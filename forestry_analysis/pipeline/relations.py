@@ -192,6 +192,8 @@ def _line(simple, pos):
 def _table_totals(rows, simple):
     """A table's 合计 row: the total of the rows above it in the same column, up to the first
     line without such a row (the header)."""
+    if "\t" not in simple and "  " not in simple:
+        return   # no line of aligned columns, so no 合计 row of one
     cues = words()["part"]["table_total"]
     for k, total in enumerate(rows):
         ls, _ = _line(simple, total["start"])

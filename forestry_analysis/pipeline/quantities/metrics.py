@@ -421,10 +421,10 @@ def _categorise(place: _Place, m: Mention, ctx, cs: int, seen_votes: dict):
     heads = ctx.headings(m.start)
     local = [(m.indicator, 3), (text[cs:m.unit_end], 2), (text[place.start:place.end], 1.5)]
     m.category, basis = categories.classify_explained(local + heads, votes=seen_votes)
-    where = "indicator" if basis == m.indicator else "heading" if basis in {h for h, _ in heads} else "sentence"
-    key = tuple(h for h, _ in heads)
-    if (found := seen_votes.get(key)) is None:   # headings recur: their topic is found once
-        found = seen_votes[key] = categories.topic(heads, seen_votes)
+    texts = tuple([h for h, _ in heads])
+    where = "indicator" if basis == m.indicator else "heading" if basis in texts else "sentence"
+    if (found := seen_votes.get(texts)) is None:   # headings recur: their topic is found once
+        found = seen_votes[texts] = categories.topic(heads, seen_votes)
     subject, heading = found
     own = categories._leader(categories._cached_votes(m.indicator, seen_votes))
     if subject and m.category != subject and (own not in categories.MAIN or m.unit.family == "count"):
@@ -493,23 +493,38 @@ def _subject(text, m, s_start, earlier):
     return ""
 
 
+def _last_end(rx: re.Pattern, window: str) -> int:
+    """End of the last match of ``rx`` in ``window`` (matches run left to right, so their ends
+    only grow), or -1."""
+    end = -1
+    for mm in rx.finditer(window):
+        end = mm.end()
+    return end
+
+
+@lru_cache(maxsize=1)
+def _any_cue() -> re.Pattern:
+    """Any actual or plan cue word (kinds.toml): whether a window says anything of its kind."""
+    kinds = lexicon_rules()[1]
+    return lexicon.compiled(kinds["actual"] + kinds["plan_verbs"] + kinds["plan_nouns"] + kinds["strong_actual"])
+
+
 def _kind(text, m, ctx, kinds, ws, earlier, plan_led=False):
     window = text[ws:m.start]
-    cut = max((x.end() for x in _MARKER.finditer(window)), default=0)
+    cut = _last_end(_MARKER, window) if "是" in window or "(" in window else -1
+    cut = max(cut, 0)
     colon = window.rfind(":")
     head, window = window[:max(cut, colon + 1)], window[max(cut, colon + 1):]
-    if colon >= cut and not any(w in window for w in
-                                kinds["actual"] + kinds["plan_verbs"] + kinds["plan_nouns"] + kinds["strong_actual"]):
+    if colon >= cut and not _any_cue().search(window):
         window = head[cut:] + window
     in_plan = ctx.in_plan(m.start)
-
-    def last(words):
-        return max((m.end() for m in words.rx.finditer(window)), default=-1)
-
-    strong, actual = last(kinds["strong_actual"]), last(kinds["actual"])
-    verb = last(kinds["plan_verbs"])
-    noun = max((mm.end() for mm in kinds["plan_nouns"].rx.finditer(window)
-                if not starts(window, mm.end(), kinds["plan_noun_not_before"])), default=-1)
+    strong, actual = _last_end(kinds["strong_actual"].rx, window), _last_end(kinds["actual"].rx, window)
+    verb = _last_end(kinds["plan_verbs"].rx, window)
+    not_before = kinds["plan_noun_not_before"].rx
+    noun = -1
+    for mm in kinds["plan_nouns"].rx.finditer(window):
+        if not not_before.match(window, mm.end()):
+            noun = mm.end()
     noun_last = noun > max(strong, actual, verb)   # a plan noun is the cue nearest the number
     if noun_last and _OF_RATE.match(text, m.unit_end):
         return "plan"   # 完成年计划8000亩的95%: the plan the rate is measured against

@@ -98,7 +98,11 @@ def scan(text: str):
         if kind == "mixed":
             yield Token(m.start(), m.end(), raw, "arabic", mixed_value(raw))
         elif kind == "arabic":
-            yield Token(m.start(), m.end(), raw, kind, float(_GROUPING.sub("", raw)))
+            try:
+                value = float(raw)
+            except ValueError:   # grouped thousands: 1,700, 19 925
+                value = float(_GROUPING.sub("", raw))
+            yield Token(m.start(), m.end(), raw, kind, value)
         elif kind == "placeholder":
             if raw.replace(".", "").isdigit():
                 continue

@@ -242,9 +242,40 @@ NOT_METRIC = (in_region, date_word_after, date_range, date_separator, date_after
               journal_issue, name_after)
 
 
+def _chars(words, last: bool = False) -> str:
+    """A character class of the first (or last) characters of ``words``."""
+    return "[" + re.escape("".join(sorted({w[-1] if last else w[0] for w in words}))) + "]"
+
+
+@lru_cache(maxsize=1)
+def _looks_at() -> dict:
+    """For each rule of ``NOT_METRIC`` that reads the text next to a token: what must stand
+    right after the token (a regex matched at its end) and right before it (matched at the
+    character before it) for the rule to be able to say anything. ``not_metric_reason`` asks a
+    rule only there; the rule still checks everything itself."""
+    nm = lexicon_rules()[0]["not_metric"]
+    return {
+        date_word_after: (re.compile(r"[ \t]?" + _chars(nm["date_after"] + _MONTHS)), None),
+        date_range: (re.compile(r"\s*[-~～至到]"), None),
+        date_separator: (_DATE_SEP, None),
+        date_after_separator: (None, _DIGIT),
+        ordinal_word_before: (None, re.compile(_chars(nm["ordinal_before"], last=True))),
+        ordinal_mark_after: (re.compile("[是、]"), None),
+        outline_number: (re.compile("[.．]"), None),
+        parenthesised_number: (re.compile(r"\)"), re.compile(r"\(")),
+        journal_issue: (None, re.compile("年")),
+        name_after: (re.compile(_chars(nm["name_after"])), None),
+    }
+
+
 def not_metric_reason(ex, tok: Token):
     """Why a token is not a quantity (the first rule of ``NOT_METRIC`` that says), or None."""
+    t, looks, anywhere = ex.t, _looks_at(), (None, None)
     for rule in NOT_METRIC:
+        after, before = looks.get(rule, anywhere)
+        if after is not None and not after.match(t, tok.end) or \
+                before is not None and not (tok.start and before.match(t, tok.start - 1)):
+            continue
         why = rule(ex, tok)
         if why:
             return why
@@ -454,9 +485,12 @@ def blanks(ex):
     """A template blank or a lone placeholder mark where the number should be: 造林____万亩,
     成活率__%, 护林员X名, 投入x万元 (``XX0亩``, ``**8.4%`` … are number tokens already)."""
     t = ex.t
+    found = list(BLANK.finditer(t))
+    if not found:
+        return
     spans = sorted([(m.start, m.end) for m in ex.mentions] + [(r["start"], r["end"]) for r in ex.ledger])
     starts_ = [a for a, _ in spans]
-    for b in BLANK.finditer(t):
+    for b in found:
         k = bisect_right(starts_, b.start()) - 1
         if k >= 0 and spans[k][1] > b.start() or k + 1 < len(spans) and spans[k + 1][0] < b.end():
             continue
