@@ -19,10 +19,10 @@ _NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 _DATE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4}|(?:1|2|19|20|201|202)?[xX×*]{1,4})\s*年\s*"
                    + _NUM + r"?\s*[xX×*]*\s*月\s*" + _NUM + r"?\s*[xX×*]*\s*日\s*$"
                    + r"|^\s*(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})\s*$")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(r"(?=[12])(?<!\d)((?:19|20)\d{2})\s*年")   # the lookahead: tried only at a 1 or 2
 _YEAR_END = re.compile(r"[\d〇零一二三四五六七八九十xX*]")   # the last character of a written year
 # A year in Chinese numerals (二〇二一年, 二0二一年), read digit by digit.
-_CN_YEAR = re.compile(r"(?<![〇零一二三四五六七八九0])([一二][〇零一二三四五六七八九0]{3})\s*年")
+_CN_YEAR = re.compile(r"(?=[一二])(?<![〇零一二三四五六七八九0])([一二][〇零一二三四五六七八九0]{3})\s*年")
 _CN_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "0": "0"}
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -50,7 +50,7 @@ def _lex():
         # A title that opens with a place and then its year: 湘西州2020年度造林…完成情况统计表.
         title_place=re.compile(rf"^((?:[\u4e00-\u9fff]{{1,7}}?(?:{alt(o['units'])}))+)(?=(?:19|20)\d{{2}}\s*年)"),
         placeholder=re.compile(d["year"]["placeholder"]),
-        body_year=re.compile(rf"(?<!\d)((?:19|20)\d{{2}})\s*年(?={alt(d['year']['body_cues'])})"),
+        body_year=re.compile(rf"(?=[12])(?<!\d)((?:19|20)\d{{2}})\s*年(?={alt(d['year']['body_cues'])})"),
         period=re.compile(alt([w for w, _ in d["period"]["words"]])),
         # A year and period words before an organisation in a title ("2020年上半年巴南区林业局").
         time_lead=re.compile(rf"^(?:[〇零一二三四五六七八九十两\dxX*]*年|{alt([w for w, _ in d['period']['words']])})+"),

@@ -86,10 +86,9 @@ def tagged(text: str, flag: str, endings: tuple[str, ...], min_len: int = 1):
     """
     pos = pos_tokenizer()
     from jieba.posseg import re_han_internal
-    last, words, longest = _last_chars(endings), *_dictionary_words(flag, endings, min_len)
+    last, suffixes = _last_chars(endings), _suffix_trie(flag, endings, min_len)
     for run in re_han_internal.findall(text or ""):
-        if not any(run[max(0, m.end() - n):m.end()] in words for m in last.finditer(run, min_len - 1)
-                   for n in range(min_len, longest + 1)):
+        if not any(_word_ends_at(run, m.end(), suffixes) for m in last.finditer(run, min_len - 1)):
             continue
         for p in pos.cut(run, HMM=False):
             if p.flag == flag and len(p.word) >= min_len and p.word.endswith(endings):
@@ -97,14 +96,34 @@ def tagged(text: str, flag: str, endings: tuple[str, ...], min_len: int = 1):
 
 
 @lru_cache(maxsize=8)
-def _dictionary_words(flag: str, endings: tuple[str, ...], min_len: int) -> tuple[frozenset, int]:
-    """The dictionary words tagged ``flag``, ending so and ``min_len`` or more characters
-    long, and the length of the longest."""
+def _dictionary_words(flag: str, endings: tuple[str, ...], min_len: int) -> frozenset:
+    """The dictionary words tagged ``flag``, ending so and ``min_len`` or more characters long."""
     pos = pos_tokenizer()
     pos.makesure_userdict_loaded()
-    words = frozenset(w for w, f in pos.word_tag_tab.items()
-                      if f == flag and len(w) >= min_len and w.endswith(endings))
-    return words, max(map(len, words), default=0)
+    return frozenset(w for w, f in pos.word_tag_tab.items()
+                     if f == flag and len(w) >= min_len and w.endswith(endings))
+
+
+@lru_cache(maxsize=8)
+def _suffix_trie(flag: str, endings: tuple[str, ...], min_len: int) -> dict:
+    """The words of ``_dictionary_words`` spelled backwards as a trie ("" marks a word's start)."""
+    root: dict = {}
+    for word in _dictionary_words(flag, endings, min_len):
+        node = root
+        for ch in reversed(word):
+            node = node.setdefault(ch, {})
+        node[""] = True
+    return root
+
+
+def _word_ends_at(run: str, end: int, suffixes: dict) -> bool:
+    """Whether a word of the trie ``suffixes`` ends at ``run[end]``, read backwards from there."""
+    node, i = suffixes, end - 1
+    while i >= 0 and (node := node.get(run[i])) is not None:
+        if "" in node:
+            return True
+        i -= 1
+    return False
 
 
 @lru_cache(maxsize=8)

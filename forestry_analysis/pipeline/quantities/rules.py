@@ -123,12 +123,13 @@ def regions(text):
     """Spans that hold no metric: 《titles》, 〔document numbers〕, quoted slogans, slogan words."""
     rules, _, slogan_rx = lexicon_rules()
     spans = []
-    for m in _TITLE.finditer(text):
+    # Each scan is skipped when the mark every match holds is not in the text.
+    for m in _TITLE.finditer(text) if "《" in text or "〈" in text else ():
         spans.append((m.start(), m.end(), "document_title"))
-    for m in _DOC_NUMBER.finditer(text):
+    for m in _DOC_NUMBER.finditer(text) if "号" in text else ():
         spans.append((m.start(), m.end(), "document_number"))
     limit = rules["not_metric"]["quoted_slogan_max"]
-    for m in _quoted(limit).finditer(text):
+    for m in _quoted(limit).finditer(text) if '"' in text or "'" in text else ():
         inner = m.group(1) or m.group(2) or ""
         if any(c in CN_CHARS or c.isdigit() for c in inner):
             spans.append((m.start(), m.end(), "slogan"))
