@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench.py --quick    # 1 MB for throughput, one round each (about 40 s)
 
 Figures (target in brackets):
-  throughput  jieba.lcut time / our time over the same texts (≥ 1.0); also MB/s per core.
+  throughput  jieba.lcut time / our time over the same texts (≥ 1.3); also MB/s per core.
               Our time: read_report(text=...) + .metrics, .tasks, .completion. Both are CPU
               time of this process, measured in alternating slices so that load from other
               processes on the machine hits both alike.
