@@ -9,6 +9,7 @@ import re
 from bisect import bisect_right
 from functools import cached_property
 from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -57,13 +58,16 @@ class _Context:
         i = max(0, bisect_right(self._starts, pos) - 1)
         return i, self._starts[i], self._ends[i]
 
+    _WEIGHTS = {3: 1.5, 2: 1.0, 1: 0.5}   # an item's heading counts more than its section's
+
     def headings(self, pos):
-        weights = {3: 1.5, 2: 1.0, 1: 0.5}
         i = bisect_right(self._ol_starts, pos) - 1
         enclosing = self._ol_open[i] if i >= 0 else []
+        weights = self._WEIGHTS
         out = [(h, weights.get(lv, 1.0)) for s, e, lv, h in enclosing if s <= pos < e]
-        out.sort(key=lambda x: -x[1])
-        return out + [(self.title, 0.5)]
+        out.sort(key=itemgetter(1), reverse=True)   # stable: equal weights keep their order
+        out.append((self.title, 0.5))
+        return out
 
     def in_plan(self, pos):
         if self.plan_report:

@@ -32,9 +32,9 @@ def _votes(text: str) -> dict[str, float]:
     """Keyword votes per category in ``text`` (a longer keyword counts more)."""
     _, kw, rx = _lexicon()
     out: dict[str, float] = {}
-    for m in rx.finditer(text or ""):
-        cat = kw[m.group()]
-        out[cat] = out.get(cat, 0.0) + len(m.group())
+    for word in rx.findall(text or ""):   # the pattern has no groups: whole matches
+        cat = kw[word]
+        out[cat] = out.get(cat, 0.0) + len(word)
     return out
 
 

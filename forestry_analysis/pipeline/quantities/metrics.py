@@ -271,16 +271,17 @@ def _catalogue():
 
 def _synonyms_in(indicator: str, trie: dict) -> list[int]:
     """Rows of every catalogue synonym written inside ``indicator``, longest first."""
-    found = []
-    for i in range(len(indicator)):
-        node = trie
-        for ch in indicator[i:]:
-            nxt = node.get(ch)
-            if nxt is None:
+    found: list[int] = []
+    n = len(indicator)
+    for i in range(n):
+        node, j = trie.get(indicator[i]), i + 1
+        while node is not None:
+            if node[1]:
+                found += node[1]
+            if j == n:
                 break
-            found += nxt[1]
-            node = nxt[0]
-    return sorted(set(found))
+            node, j = node[0].get(indicator[j]), j + 1
+    return sorted(set(found)) if found else found
 
 
 def catalogue_match(indicator: str, family: str, category: str = "other"):
