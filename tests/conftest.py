@@ -90,17 +90,26 @@ SEED_KEY = json.loads((Path(__file__).parent / "cases" / "seed_key.json").read_t
 
 def key_mismatches(metrics, text: str) -> list:
     """Where a seed metrics table (a DataFrame, or one read back from an export) departs from
-    tests/cases/seed_key.json: a keyed row missing or read otherwise, a lost number not at its
-    place in ``text``, or a lost number the key does not list."""
-    rows = {str(r["raw"]): r for r in metrics.to_dict("records")}
-    bad = []
-    for want in SEED_KEY["metrics"]:
-        row = rows.get(want["raw"])
-        got = None if row is None else (float(row["value"]), row["unit"], bool(row["approx"]))
-        if got != (float(want["value"]), want["unit"], want.get("approx", False)):
+    tests/cases/seed_key.json: a keyed row missing or read otherwise (value, unit, approx, kind,
+    the words naming it), a row the key does not list, a lost number not at its place in
+    ``text``, or a lost number the key does not list."""
+    records = sorted(metrics.to_dict("records"), key=lambda r: int(r["start"]))
+    by_raw: dict[str, list] = {}
+    for r in records:
+        if not bool(r["missing"]):
+            by_raw.setdefault(str(r["raw"]), []).append(r)
+    bad, taken = [], {}
+    for want in SEED_KEY["metrics"]:   # the key is in text order: the n-th 2个 is the n-th row written 2个
+        k = taken[want["raw"]] = taken.get(want["raw"], -1) + 1
+        written = by_raw.get(want["raw"], [])
+        row = written[k] if k < len(written) else None
+        got = None if row is None else (float(row["value"]), row["unit"], bool(row["approx"]), row["kind"])
+        if got != (float(want["value"]), want["unit"], want.get("approx", False), want.get("kind", "actual")):
             bad.append((want["raw"], got))
         elif want.get("names", "") not in str(row["indicator"]):
             bad.append((want["raw"], row["indicator"]))
+    bad += [("metric not in the key", raw, len(rows) - taken.get(raw, -1) - 1)
+            for raw, rows in by_raw.items() if len(rows) > taken.get(raw, -1) + 1]
     lost = {(text.index(ctx) + len(ctx) - len(unit), text.index(ctx) + len(ctx)) for ctx, unit in SEED_KEY["lost"]}
     missing = metrics[metrics["missing"].astype(bool)]
     found = {(int(s), int(e)) for s, e in zip(missing["start"], missing["end"])}
