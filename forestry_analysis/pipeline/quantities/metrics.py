@@ -222,12 +222,26 @@ _SUBJECT_TIME = re.compile(_IND["subject_time_head_pattern"])
 _NOISE_RX = re.compile(r"[\dxX*?%‰.]+|[《》〈〉]")
 
 
+_HEAD_FIRST = frozenset(w[0] for w in _IND["filler_head"])
+_TAIL_LAST = frozenset(w[-1] for w in _IND["filler_tail"])
+
+
+def _ends_in(s: str, chars: frozenset) -> bool:
+    """Whether a pattern ending in ``$`` over words ending in ``chars`` can match ``s``: its
+    last character is one of them (or the one before a final newline, where ``$`` matches too)."""
+    return s[-1:] in chars or s[-1:] == "\n" and s[-2:-1] in chars
+
+
 def _clean(phrase: str) -> str:
     """The words of a phrase that name what is measured: dates, digits, fillers and
-    connectives at either end removed."""
-    s = _NOISE_RX.sub("", _YEARS.sub("", _MARKER.sub("", phrase))).strip(" \t\"'`")
-    s = _TAIL_RX.sub("", _HEAD_RX.sub("", _SUBJECT_TIME.sub("", s)))
-    s = _HEAD_RX.sub("", s) if _HEAD_RX.match(s) else s
+    connectives at either end removed. Each pattern is tried only when the text holds what
+    its matches need (a bracket or 是, a 年, 月 or 日, a filler's first or last character)."""
+    s = _MARKER.sub("", phrase) if "(" in phrase or "是" in phrase else phrase
+    s = _YEARS.sub("", s) if "年" in s or "月" in s or "日" in s else s
+    s = _SUBJECT_TIME.sub("", _NOISE_RX.sub("", s).strip(" \t\"'`"))
+    s = _HEAD_RX.sub("", s) if s[:1] in _HEAD_FIRST else s
+    s = _TAIL_RX.sub("", s) if _ends_in(s, _TAIL_LAST) else s
+    s = _HEAD_RX.sub("", s) if s[:1] in _HEAD_FIRST and _HEAD_RX.match(s) else s
     return s.strip(" \t\"'`")
 
 
@@ -360,7 +374,8 @@ def _phrase_indicator(place: _Place, m: Mention, per: bool) -> str:
     after = _LEADING_VERB.sub("", after, count=1) if _LEADING_VERB.match(after) else after
     if after in _FILLER_HEAD or len(after) < (1 if m.unit.family == "count" else 2):
         after = ""   # a count may name a one-character noun after it (8个村)
-    after = "" if _HEAD_FW.match(after) else _strip_function_words(after)   # 40人及…: another item
+    opens_fw = after[:1] in _FW_FIRST and _HEAD_FW.match(after)
+    after = "" if opens_fw else _strip_function_words(after)   # 40人及…: another item
     if m.unit.family == "count" and after:
         ind = after
     elif (weak or before.endswith("了")) and len(after) >= 2:
@@ -446,9 +461,15 @@ _HEAD_FW = re.compile("^(?:" + _FUNCTION_WORDS.rx.pattern + ")+")
 _TAIL_FW = re.compile("(?:" + _FUNCTION_WORDS.rx.pattern + ")+$")
 
 
+_FW_FIRST = frozenset(w[0] for w in _FUNCTION_WORDS)
+_FW_LAST = frozenset(w[-1] for w in _FUNCTION_WORDS)
+
+
 def _strip_function_words(name: str) -> str:
     """``name`` without function words or marks at either end (及, 等, 以下, 基中 …)."""
-    return _TAIL_FW.sub("", _HEAD_FW.sub("", name.strip())).strip()
+    s = name.strip()
+    s = _HEAD_FW.sub("", s) if s[:1] in _FW_FIRST else s
+    return (_TAIL_FW.sub("", s) if _ends_in(s, _FW_LAST) else s).strip()
 
 
 def _han(s: str) -> int:
