@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -227,7 +228,6 @@ def _columns(rows: list[dict], table: str) -> list[list]:
 
 @lru_cache(maxsize=None)
 def _getter(table: str):
-    from operator import itemgetter
     names = columns(table)
     return itemgetter(*names) if len(names) > 1 else (lambda r: (r[names[0]],))
 

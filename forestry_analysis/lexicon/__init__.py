@@ -133,6 +133,18 @@ def compiled(words, *, head: str = "", tail: str = "", spaced: bool = False, bou
     return _compiled(tuple(words), head, tail, spaced, bounded)
 
 
+def trie(entries) -> dict:
+    """A character trie of ``(word, value)`` entries: nested dicts keyed by character; the
+    values of the words that end at a node are listed under its key ``""``."""
+    root: dict = {}
+    for word, value in entries:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node.setdefault("", []).append(value)
+    return root
+
+
 @dataclass(frozen=True)
 class Period:
     """A report period (labels.toml ``[period]`` and ``[period_months]``): months since the

@@ -92,7 +92,7 @@ def classify_explained(contexts, default: str = "other", votes: dict | None = No
             total[cat] = total.get(cat, 0.0) + s * weight
         best = max(total.values())
         if best >= 2 * weight and list(total.values()).count(best) == 1:
-            return next(iter(total)) if len(total) == 1 else next(c for c, s in total.items() if s == best), text
+            return next(c for c, s in total.items() if s == best), text
     if not total:
         return default, ""
     best = max(total.values())

@@ -106,14 +106,8 @@ def _dictionary_words(flag: str, endings: tuple[str, ...], min_len: int) -> froz
 
 @lru_cache(maxsize=8)
 def _suffix_trie(flag: str, endings: tuple[str, ...], min_len: int) -> dict:
-    """The words of ``_dictionary_words`` spelled backwards as a trie ("" marks a word's start)."""
-    root: dict = {}
-    for word in _dictionary_words(flag, endings, min_len):
-        node = root
-        for ch in reversed(word):
-            node = node.setdefault(ch, {})
-        node[""] = True
-    return root
+    """The words of ``_dictionary_words`` spelled backwards, as a ``lexicon.trie``."""
+    return lexicon.trie((word[::-1], word) for word in _dictionary_words(flag, endings, min_len))
 
 
 def _word_ends_at(run: str, end: int, suffixes: dict) -> bool:

@@ -240,7 +240,7 @@ def _is_header(cells) -> bool:
     """Whether short texts are a table's header: the first names the rows (序号, 项目, 指标…),
     another a kind of value (计划, 完成, 完成率…), none is a number or a 单位 note."""
     lx = _lex()["header"]
-    if len(cells) < 3 or not any(cells[0].startswith(w) for w in lx["serial"] + lx["label"]):
+    if len(cells) < 3 or not cells[0].startswith(_row_name_words()):
         return False
     if not any(_has(c, lx["plan"] + lx["actual"] + lx["rate"]) for c in cells[1:]):
         return False
@@ -255,7 +255,7 @@ def _row_fits(header, cells) -> bool:
     kinds = lx["plan"] + lx["actual"] + lx["rate"]
     got = False
     for h, c in zip(header, cells):
-        if _has(h, kinds) and not any(h.startswith(w) for w in lx["serial"] + lx["label"]):
+        if _has(h, kinds) and not h.startswith(_row_name_words()):
             if cell_value(c) is None and not _is_empty(c):
                 return False
             got = got or cell_value(c) is not None

@@ -443,8 +443,11 @@ def completion_rates(completion: pd.DataFrame, meta: pd.DataFrame | None = None,
         if row.shown > RATE_CAP:
             text = "▶ 实际" + text
         _value_label(ax, width, y, text, color=ALERT if bad else "0.15", boxed=True)
-    ticks = [r.label if not multi else f"{r.report}  {r.label}" if by == "report" else f"{r.label}  {r.report}"
-             for r in data.itertuples(index=False)]
+    def tick(r):   # the report first when grouped by report, the indicator first otherwise
+        if not multi:
+            return r.label
+        return f"{r.report}  {r.label}" if by == "report" else f"{r.label}  {r.report}"
+    ticks = [tick(r) for r in data.itertuples(index=False)]
     ax.set_yticks(range(n), ticks, fontsize=10)
     ax.set_ylim(n - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)

@@ -264,23 +264,14 @@ def catalogue_labels() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _catalogue():
-    """(synonym, id, unit family, category, context-scoped), longest synonym first, and a
-    trie of the synonyms: for each character, the next level and the rows of the synonyms
-    that end there."""
+    """(synonym, id, unit family, category, context-scoped), longest synonym first, and the
+    trie of the synonyms (``lexicon.trie``) giving the rows of each."""
     rows = []
     for r in lexicon.table("indicators.csv"):
         for syn in r["synonyms"].split("|"):
             rows.append((syn, r["id"], r["family"], r["category"] or None, r.get("scope") == "context"))
     rows.sort(key=lambda x: len(x[0]), reverse=True)
-    trie: dict = {}
-    for i, row in enumerate(rows):
-        node = trie
-        for ch in row[0]:
-            node = node.setdefault(ch, ({}, []))
-            rows_here = node[1]
-            node = node[0]
-        rows_here.append(i)
-    return rows, trie
+    return rows, lexicon.trie((row[0], i) for i, row in enumerate(rows))
 
 
 def _synonyms_in(indicator: str, trie: dict) -> list[int]:
@@ -290,11 +281,8 @@ def _synonyms_in(indicator: str, trie: dict) -> list[int]:
     for i in range(n):
         node, j = trie.get(indicator[i]), i + 1
         while node is not None:
-            if node[1]:
-                found += node[1]
-            if j == n:
-                break
-            node, j = node[0].get(indicator[j]), j + 1
+            found += node.get("", ())
+            node, j = (node.get(indicator[j]) if j < n else None), j + 1
     return sorted(set(found)) if found else found
 
 
@@ -330,7 +318,8 @@ def annotate(text: str, ms: list[Mention], ctx):
     """Fill indicator, kind, category and indicator_id of each mention, in text order."""
     _, kinds, _ = lexicon_rules()
     prev_in_sentence: dict[int, list[Mention]] = {}
-    seen_votes: dict = {}   # sentences and headings recur from mention to mention: their votes, and topics
+    seen_votes: dict[str, dict] = {}   # sentences and headings recur from mention to mention
+    topics: dict[tuple, tuple] = {}   # and so do sets of headings: the topic of each
     mention_starts = [m.start for m in ms]
     full_ends = sentence_ends(text, full=True)
     for idx, m in enumerate(ms):
@@ -343,7 +332,7 @@ def annotate(text: str, ms: list[Mention], ctx):
         cs = window_start(text, m.start, CLAUSE_END, s_start)
         m.reference = bool(_reference().match(text, cs, m.start))
         m.kind = _kind_of(place, m, ctx, kinds, cs, per, full_ends)
-        _categorise(place, m, ctx, cs, seen_votes)
+        _categorise(place, m, ctx, cs, seen_votes, topics)
         earlier.append(m)
 
 
@@ -430,7 +419,7 @@ def _kind_of(place: _Place, m: Mention, ctx, kinds, cs: int, per: bool, full_end
                  plan_led=bool(kinds["plan_lead"].rx.search(lead)))
 
 
-def _categorise(place: _Place, m: Mention, ctx, cs: int, seen_votes: dict):
+def _categorise(place: _Place, m: Mention, ctx, cs: int, seen_votes: dict, topics: dict):
     """Category (innermost context first: indicator, clause, sentence, headings; a passage on
     one topic; a rate's quantity), the basis that decided it, and the catalogue id."""
     text, earlier = place.text, place.earlier
@@ -439,8 +428,8 @@ def _categorise(place: _Place, m: Mention, ctx, cs: int, seen_votes: dict):
     m.category, basis = categories.classify_explained(local + heads, votes=seen_votes)
     texts = tuple([h for h, _ in heads])
     where = "indicator" if basis == m.indicator else "heading" if basis in texts else "sentence"
-    if (found := seen_votes.get(texts)) is None:   # headings recur: their topic is found once
-        found = seen_votes[texts] = categories.topic(heads, seen_votes)
+    if (found := topics.get(texts)) is None:
+        found = topics[texts] = categories.topic(heads, seen_votes)
     subject, heading = found
     own = categories._leader(categories._cached_votes(m.indicator, seen_votes))
     if subject and m.category != subject and (own not in categories.MAIN or m.unit.family == "count"):
@@ -533,8 +522,7 @@ def _any_cue() -> re.Pattern:
 
 def _kind(text, m, ctx, kinds, ws, earlier, plan_led=False):
     window = text[ws:m.start]
-    cut = _last_end(_MARKER, window) if "是" in window or "(" in window else -1
-    cut = max(cut, 0)
+    cut = max(_last_end(_MARKER, window), 0) if "是" in window or "(" in window else 0
     colon = window.rfind(":")
     head, window = window[:max(cut, colon + 1)], window[max(cut, colon + 1):]
     if colon >= cut and not _any_cue().search(window):
