@@ -68,6 +68,8 @@ def _toml_entries(name: str) -> list[tuple[str, bool]]:
             out += [(v, True) for v in _strings(value)]
         elif path[-1] == "words" and name == "meta.toml":          # [word, period code] pairs
             out += [(w, False) for w, _ in value]
+        elif path[0] == "unit_word" and name == "numbers.toml" and len(path) == 2:   # unit + next word
+            out += [(path[1] + w, False) for w in value]
         elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             out += [(v, False) for v in value]
     return out

@@ -98,6 +98,17 @@ MUTATIONS = [
      'elif h and _has(h, lx["date"]) and not header_unit(h):', "elif False:"),
     ("unit_per_occasion_removed", f"{PKG}/lexicon/units.csv", "\n公顷/次,", "\n#公顷/次,"),
     ("cli_exits_zero_on_error", f"{PKG}/cli.py", "        return 1\n", "        return 0\n"),
+    ("unlike_count_units_made_parts", f"{PKG}/pipeline/relations.py",
+     ' and (fa_ == "area" or a.get("unit") == b.get("unit"))', ""),
+    ("unit_beginning_a_word_still_a_unit", f"{PKG}/pipeline/quantities/units.py",
+     "return None if word is not None and word.match(text, m.end()) else units()[m.group()]",
+     "return units()[m.group()]"),
+    ("outline_count_read_as_work", f"{PKG}/pipeline/quantities/rules.py",
+     '"outline_nouns"]):\n        return "outline"', '"outline_nouns"]):\n        return None'),
+    ("unit_face_removed", f"{PKG}/lexicon/units.csv", "\n面,面,1,count,,0", ""),
+    ("numbered_formula_counted", f"{PKG}/pipeline/quantities/rules.py", "if len(chain) >= least:", "if False:"),
+    ("rate_list_reads_only_its_own_clause", f"{PKG}/pipeline/quantities/metrics.py",
+     'while cs > floor and text[cs - 1] == "、"', "while False"),
 ]
 # The tests each mutation is checked against: the files that tie behaviour to the text (fast
 # ones first, so a caught mutation stops early with -x). Override with --tests.

@@ -92,6 +92,8 @@ BAD = {
                       "plan_head_pattern", 1, "does not compile"),
     "unknown period code": ("meta.toml", _replace('["年终", "annual"]', '["年终", "Y"]'), '["年终", "Y"]', 1,
                             "unknown period code 'Y'"),
+    "unit word of an unknown unit": ("numbers.toml", _replace('"方" = [', '"坨" = ["面"]\n"方" = ['), '"坨" = ["面"]',
+                                     1, "unknown unit '坨'"),
     "period months": ("labels.toml", _replace("Q3 = [6, 9]", "Q3 = [9, 6]"), "Q3 = [9, 6]", 1,
                       "not [first month, last month]"),
     "months of an unknown period": ("labels.toml", _replace("annual = [0, 12]", "annual = [0, 12]\nY = [0, 12]"),

@@ -13,6 +13,7 @@ CASES = [json.loads(line) for line in
          (Path(__file__).parent / "cases" / "units.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
 UNIT_CASES = [c for c in CASES if "surface" in c]
 SCALE_CASES = [c for c in CASES if "scale" in c]
+WORD_CASES = [c for c in CASES if "unit_word" in c]
 
 
 def _entries(name: str, column: str) -> list[str]:
@@ -23,6 +24,11 @@ def _entries(name: str, column: str) -> list[str]:
 
 def test_every_unit_in_the_lexicon_has_a_case():
     assert sorted(set(_entries("units.csv", "surface")) - {c["surface"] for c in UNIT_CASES}) == []
+
+
+def test_every_unit_word_in_the_lexicon_has_a_case():
+    words = fa.lexicon.toml("numbers.toml")["unit_word"]
+    assert sorted({u + w for u, ws in words.items() for w in ws} - {c["unit_word"] for c in WORD_CASES}) == []
 
 
 def test_every_scale_in_the_lexicon_has_a_case():
@@ -51,3 +57,14 @@ def test_scale_word_multiplies_the_number(case):
     assert row["raw"] == case["raw"]
     assert row["unit"] == case["unit"]
     assert row["value"] == pytest.approx(case["value"])
+
+
+@pytest.mark.parametrize("case", WORD_CASES, ids=[c["unit_word"] for c in WORD_CASES])
+def test_unit_that_begins_a_word_is_no_unit(case, monkeypatch):
+    """三方面 holds no 3 立方米: with the [unit_word] entry only the case's own metric is read,
+    without it the 方 of 方面 is read as a unit."""
+    assert _only_metric(case)["raw"] == case["raw"]
+    from forestry_analysis.pipeline.quantities import units
+    monkeypatch.setattr(units, "_word_starts", lambda: {})
+    rows = fa.read_report(text=case["text"]).metrics
+    assert case["unit_word"][0] in set(rows["unit_written"].dropna())

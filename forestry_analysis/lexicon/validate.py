@@ -87,6 +87,11 @@ class Key:
         return self.check(key)
 
 
+def unit(v):
+    known = {r["surface"] for r in lexicon.table("units.csv")}
+    return None if v in known else f"unknown unit {v!r} (not in units.csv)"
+
+
 def category(v):
     known = list(lexicon.toml("categories.toml")) + ["other"]
     return None if v in known else f"unknown category {v!r} (categories.toml has {', '.join(known)})"
@@ -138,6 +143,7 @@ TOML = {
     "labels.toml": [("", has_keys(*_LABEL_GROUPS, "period_months"))]
                    + [(f"{g}.*", word) for g in _LABEL_GROUPS] + [("period_months.*", months)],
     "meta.toml": [("period.words", each(period_word))],
+    "numbers.toml": [("unit_word.*", each(word)), ("unit_word.*", Key(unit))],
 }
 
 # file → paths holding a regular expression (or a list of them) rather than words.

@@ -41,6 +41,14 @@ def family(row) -> str | None:
     return known.family if known else u
 
 
+def addable(a, b) -> bool:
+    """Whether rows ``a`` and ``b`` may be added, so one can be a part of the other: areas of
+    any unit (both convert to 亩), any other family only in the same unit (6个村 is no part of
+    131把铁锹), as ``summary.summarize`` adds them."""
+    fa_, fb = family(a), family(b)
+    return fa_ is not None and fa_ == fb and (fa_ == "area" or a.get("unit") == b.get("unit"))
+
+
 def _num(v):
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
@@ -133,7 +141,7 @@ def _bracket_parts(quantities, simple, hi):
             continue
         closes = [e for e in (simple.find(c, total["end"], hi + 1) for c in ")）") if e >= 0]
         inside = [r for r in quantities if total["end"] < r["start"] and r["end"] <= min(closes, default=-1)
-                  and family(r) == family(total) and r["kind"] == total["kind"] and r["part_of"] is None]
+                  and addable(r, total) and r["kind"] == total["kind"] and r["part_of"] is None]
         if inside and _fits(total, inside):
             for r in inside:
                 r["part_of"] = total["metric_id"]
@@ -146,7 +154,7 @@ def _cue_parts(quantities, simple, cue, pos, hi):
     after = [r for r in quantities if r["start"] > pos]
     if not (before and after):
         return
-    same = [r for r in before if r["kind"] == after[0]["kind"] and family(r) == family(after[0])]
+    same = [r for r in before if r["kind"] == after[0]["kind"] and addable(r, after[0])]
     total = (same or before)[-1]
     listed = simple[pos + len(cue):pos + len(cue) + 1] in (":", "：")   # "其中:" lists to the sentence end
     end = hi + 1 if listed else _clause_end(simple, pos, hi + 1)
@@ -156,7 +164,7 @@ def _cue_parts(quantities, simple, cue, pos, hi):
         end = min(closes) if closes else end
     parts = []
     for r in quantities:
-        if pos < r["start"] < end and family(r) == family(total) and r["kind"] == total["kind"] \
+        if pos < r["start"] < end and addable(r, total) and r["kind"] == total["kind"] \
                 and r["part_of"] is None and r is not total:
             if _complete(total, parts) or not _fits(total, parts + [r]):
                 break
@@ -178,7 +186,7 @@ def _list_totals(quantities, simple, lo, cues):
             continue
         start = max([lo] + [simple.rfind(c, lo, total["start"]) for c in cues["list_end"]])
         parts = [r for r in quantities if start <= r["start"] and r["end"] <= total["start"] - len(gap)
-                 and family(r) == family(total) and r["part_of"] is None]
+                 and addable(r, total) and r["part_of"] is None]
         if len(parts) >= 2 and _fits(total, parts):
             for r in parts:
                 r["part_of"] = total["metric_id"]
@@ -204,7 +212,7 @@ def _table_totals(rows, simple):
         parts, line = [], ls
         for r in reversed(rows[:k]):
             rs, re_ = _line(simple, r["start"])
-            if rs == ls or family(r) != family(total) or r["part_of"] is not None \
+            if rs == ls or not addable(r, total) or r["part_of"] is not None \
                     or simple[rs:r["start"]].count("\t") != column:
                 continue
             if simple.count("\n", re_, line) > 1:
@@ -226,7 +234,7 @@ def _cell_totals(rows):
         if r.get("table_total_row") is None or r["part_of"] is not None:
             continue
         total = at.get((r["table_id"], r["table_total_row"], r["table_col"]))
-        if total is not None and total is not r and family(total) == family(r) and total["kind"] == r["kind"]:
+        if total is not None and total is not r and addable(total, r) and total["kind"] == r["kind"]:
             groups.setdefault(id(total), (total, []))[1].append(r)
     for total, parts in groups.values():
         if _fits(total, parts):

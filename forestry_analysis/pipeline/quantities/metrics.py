@@ -245,15 +245,34 @@ def _clean(phrase: str) -> str:
     return s.strip(" \t\"'`")
 
 
+_GLOSS_AFTER = re.compile(r"\(" + HAN.pattern + r"{1,4}\)")
+
+
+def _skip_gloss(text, pos):
+    """Skip a short gloss of Han characters written right after a unit, the unit's alternative
+    or the noun's (10条(段)骨干河道, 7个乡镇(街道)): the noun after it is still what is counted."""
+    m = _GLOSS_AFTER.match(text, pos)
+    return m.end() if m else pos
+
+
+_AFTER_STOP_LONGEST = max(map(len, _IND["after_stops"]))
+
+
 def _after_phrase(text, pos, limit=12):
+    """The words after a unit that may name what it counts: up to a mark, a digit or a stop
+    word (入驻, 进行 …), at most ``limit`` characters; a stop word that starts within them
+    still ends them when it runs past the limit (…宣传磁带到各村进行广播)."""
+    end = min(len(text), pos + limit + _AFTER_STOP_LONGEST - 1)
     j = pos
-    while j < len(text) and text[j] not in PHRASE_END and not text[j].isdigit() and j - pos < limit:
+    while j < end and text[j] not in PHRASE_END and not text[j].isdigit():
         j += 1
-    s = text[pos:j].lstrip("的")   # 18人的专业扑火队: the noun, not the particle
-    m = _AFTER_STOP.search(s)
-    if m and m.start() >= 1:
-        s = s[:m.start()]
-    return s.strip(" \t")
+    s = text[pos:j]
+    cap = min(j, pos + limit) - pos
+    stripped = s.lstrip("的")   # 18人的专业扑火队: the noun, not the particle
+    cap -= len(s) - len(stripped)
+    m = _AFTER_STOP.search(stripped)
+    cut = m.start() if m and 1 <= m.start() < cap else cap
+    return stripped[:cut].strip(" \t")
 
 
 @lru_cache(maxsize=1)
@@ -358,7 +377,7 @@ def _phrase_indicator(place: _Place, m: Mention, per: bool) -> str:
     text, earlier = place.text, place.earlier
     a = _skip_paren_back(text, m.start)
     before = _clean(text[window_start(text, a, PHRASE_END, place.floor):a])
-    after = _after_phrase(text, m.unit_end) if m.unit_end < len(text) and not per else ""
+    after = _after_phrase(text, _skip_gloss(text, m.unit_end)) if m.unit_end < len(text) and not per else ""
     weak = len(before) < 2 or bool(_VERBS_ONLY.match(before))
     after = _LEADING_VERB.sub("", after, count=1) if _LEADING_VERB.match(after) else after
     if after in _FILLER_HEAD or len(after) < (1 if m.unit.family == "count" else 2):
@@ -379,12 +398,24 @@ def _phrase_indicator(place: _Place, m: Mention, per: bool) -> str:
     return ind
 
 
+def _rate_list_clause(text, earlier, cs, at, floor):
+    """(clause start, first rate) of a list of rates "分别占计划任务的153%、101%、103%": a rate
+    written right after another and a 、 shares that rate's clause; else (cs, at) unchanged."""
+    while cs > floor and text[cs - 1] == "、" and not text[cs:at].strip():
+        prev = next((p for p in reversed(earlier) if p.end == cs - 1 and p.unit.family in ("percent", "ratio")), None)
+        if prev is None:
+            break
+        cs, at = window_start(text, prev.start, _RATE_CLAUSE_END, floor), prev.start
+    return cs, at
+
+
 def _rate_indicator(place: _Place, m: Mention, ind: str) -> str:
     """A rate named by its clause, qualifying the quantity it is of: the n-th of n actuals for
     "分别占…的110%和106%", the actual before "占/为/达…", the quantity a 下降/增长 refers back to."""
     text, earlier = place.text, place.earlier
-    cs = window_start(text, m.start, _RATE_CLAUSE_END, place.start)
-    clause = text[cs:m.start]
+    cs, head = _rate_list_clause(text, earlier, window_start(text, m.start, _RATE_CLAUSE_END, place.start),
+                                 m.start, place.start)
+    clause = text[cs:head]
     for p in earlier:
         if p.start >= cs:
             clause = clause.replace(text[p.start:p.end], "")

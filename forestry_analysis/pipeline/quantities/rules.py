@@ -135,7 +135,36 @@ def regions(text):
             spans.append((m.start(), m.end(), "slogan"))
     for m in slogan_rx.finditer(text):
         spans.append((m.start(), m.end(), "slogan"))
+    spans += formula_spans(text, rules["not_metric"]["formula_gap"], rules["not_metric"]["formula_min"])
     return sorted(spans)
+
+
+# A numeral between words (守住一条红线, 建好两个产业), not an ordinal (一是, 二、, 第三).
+_FORMULA_STEP = re.compile(r"(?<=[\u4e00-\u9fff、,])(?<!第)[一二两三四五六七八九十](?=[\u4e00-\u9fff])(?![是、])")
+_FORMULA_VALUE = {c: v for v, cs in enumerate(("一", "二两", "三", "四", "五", "六", "七", "八", "九", "十"), 1) for c in cs}
+_SENTENCE_MARK = re.compile(r"[。;；!！?？\n]")
+
+
+def formula_spans(text, gap: int, least: int) -> list[tuple[int, int, str]]:
+    """The numerals of a numbered formula, "守住一条红线、建好两个产业、深化三项改革、加强四大建设":
+    one, two, three … in order within a sentence, each at most ``gap`` characters after the
+    one before, at least ``least`` of them. Such a list names a programme, it counts nothing."""
+    if "三" not in text:
+        return []    # every formula reaches three
+    marks = [(m.start(), _FORMULA_VALUE[m.group()]) for m in _FORMULA_STEP.finditer(text)]
+    spans = []
+    for i, (p, v) in enumerate(marks):
+        if v != 1:
+            continue
+        chain = [p]
+        for q, w in marks[i + 1:]:
+            if q - chain[-1] > gap or _SENTENCE_MARK.search(text, chain[-1], q):
+                break
+            if w == len(chain) + 1:
+                chain.append(q)
+        if len(chain) >= least:
+            spans += [(c, c + 1, "slogan") for c in chain]
+    return spans
 
 
 _REGION_MAX = 120   # longest region ``regions`` can produce (a 《title》 of 80 chars plus margin)
@@ -304,12 +333,20 @@ def concentration(ex, tok: Token, q):
     return None
 
 
+def outline_count(ex, tok: Token, q):
+    """两个方面, 五个方面的工作: a count of the report's own parts."""
+    end, unit = q[4], q[3]
+    if unit.family == "count" and starts(ex.t, end, ex.rules["not_metric"]["outline_nouns"]):
+        return "outline"
+    return None
+
+
 def boilerplate(ex, tok: Token, q):
     """Outside the report's body (title, page headers, signature)."""
     return None if ex.ctx.in_body(tok.start) else "boilerplate"
 
 
-NOT_A_QUANTITY = (idiom, ordinal_like, concentration, boilerplate)
+NOT_A_QUANTITY = (idiom, ordinal_like, concentration, outline_count, boilerplate)
 
 
 def not_a_quantity_reason(ex, tok: Token, q):

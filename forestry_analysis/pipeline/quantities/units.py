@@ -45,10 +45,20 @@ def _patterns() -> tuple[re.Pattern, re.Pattern]:
     return lexicon.compiled(units(), bounded=True), lexicon.compiled(scales(), bounded=True)
 
 
+@lru_cache(maxsize=1)
+def _word_starts() -> dict[str, re.Pattern]:
+    """Unit surface → the words that, right after it, make it the first character of a word
+    (``numbers.toml`` [unit_word]: 方 before 面 is 方面, no 立方米)."""
+    return {u: lexicon.compiled(words) for u, words in lexicon.toml("numbers.toml").get("unit_word", {}).items()}
+
+
 def match_unit(text: str, pos: int) -> Unit | None:
-    """The longest unit written at ``text[pos:]``, or None."""
+    """The longest unit written at ``text[pos:]``, or None (also when it begins a word there)."""
     m = _patterns()[0].match(text, pos)
-    return units()[m.group()] if m else None
+    if m is None:
+        return None
+    word = _word_starts().get(m.group())
+    return None if word is not None and word.match(text, m.end()) else units()[m.group()]
 
 
 def match_scale(text: str, pos: int) -> tuple[str, float] | None:
