@@ -202,3 +202,11 @@ def test_a_scraped_pages_source_line_names_the_bureau_when_the_title_does_not():
 def test_each_source_cue_names_the_publishing_bureau(cue):
     text = f"2021年林业局工作总结\n2022-01-07 {cue}：零陵区林业局\n\n全年完成造林1.2万亩。\n"
     assert fa.read_report(text=text).meta["region"] == "零陵区"
+
+
+@pytest.mark.parametrize("lead", fa.lexicon.toml("meta.toml")["title"]["done_verb_leads"])
+def test_a_purpose_before_the_done_verb_keeps_a_title_a_plan(lead):
+    """完成…目标任务 reports a target done, but 为完成/确保完成/力争完成… still plans it."""
+    body = "\n一、完成人工造林2万亩。\n"
+    assert fa.read_report(text="某县完成2022年造林目标任务" + body).meta["report_kind"] == "summary"
+    assert fa.read_report(text=f"某县{lead}完成2022年造林目标任务" + body).meta["report_kind"] == "plan"

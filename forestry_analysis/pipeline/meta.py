@@ -41,6 +41,8 @@ def _lex():
         title_word=re.compile(alt(t["summary_words"] + t["plan_words"] + t["other_words"])),
         summary=re.compile(alt(t["summary_words"])),
         plan=re.compile(alt(t["plan_words"])),
+        plan_done=re.compile(rf"(?<!{')(?<!'.join(t['done_verb_leads'])})(?:{alt(t['done_verbs'])})"
+                             rf"[^,，。;；]*?(?:{alt(t['plan_words'])})"),
         strip_suffix=re.compile(t["strip_suffix"]),
         org_suffix=re.compile(alt(o["suffixes"])),
         org=re.compile(rf"((?:[\u4e00-\u9fffXx×*]{{1,7}}?(?:{alt(o['units'])}))*)"
@@ -292,7 +294,7 @@ def _period(title: str, opening: str):
 def _kind(title: str, norm, lo: int, hi: int) -> str:
     lex = _lex()
     title = title or ""
-    plan_title = bool(lex["plan"].search(title))
+    plan_title = bool(lex["plan"].search(title)) and not lex["plan_done"].search(title)
     if plan_title and not lex["summary"].search(title):
         return "plan"
     if plan_title or any(it.level < 3 and is_plan_heading(it.heading) for it in body_markers(norm, lo, hi)):

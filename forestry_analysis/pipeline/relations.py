@@ -267,13 +267,14 @@ def _before(simple, r, lo=0):
 def _rates(members, simple):
     """rate_type, rate_of and rate_base for the rates of one sentence."""
     lo, prev, last = members[0]["start"], 0, None
+    floor = sentence_start(simple, lo, max(0, lo - words()["rate"]["window"]), full=False)   # not back past a ;
     for r in members:
         if _is_rate(r):
             gap = simple[prev:r["start"]]
             if last is not None and last["end"] == prev and len(gap) <= 2 and set(gap) <= set("和及与、,，"):
                 r["rate_type"] = last["rate_type"]   # "分别占年计划的110%和106%"
             else:
-                r["rate_type"] = rate_type(_before(simple, r, last["end"] if last else 0), r.get("indicator") or "")
+                r["rate_type"] = rate_type(_before(simple, r, last["end"] if last else floor), r.get("indicator") or "")
             last = r
         prev = r["end"]
     rates = [r for r in members if r["rate_type"] is not None]
@@ -296,8 +297,11 @@ def _rates(members, simple):
             continue
         actuals = [q for q in before if q.get("kind") == "actual"]
         if r["rate_type"] == "coverage":
+            base_words = words()["rate"]["coverage_base"]
+
             def is_base(q):
-                return "发生" in simple[max(lo, q["start"] - 8):q["end"]] or "发生" in (q.get("indicator") or "")
+                named = simple[max(lo, q["start"] - 8):q["end"]] + (q.get("indicator") or "")
+                return any(w in named for w in base_words)
             treated = [q for q in actuals if not is_base(q)]
             bases = [q for q in before if is_base(q)]
             if treated:

@@ -223,6 +223,19 @@ def date_after_separator(ex, tok: Token):
     return None
 
 
+_DOTTED_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}\.\d{1,2}\.\d{1,2}(?![\d.])")
+
+
+def dotted_date(ex, tok: Token):
+    """A date written with points, 2015.12.28: read as 2015.12 and 28, it is neither."""
+    t = ex.t
+    if tok.form != "arabic" or "." not in t[tok.end:tok.end + 1] + t[tok.start - 1:tok.start]:
+        return None
+    lo = max(0, tok.start - 8)
+    return "date" if any(m.start() <= tok.start and tok.end <= m.end()
+                         for m in _DOTTED_DATE.finditer(t, lo, tok.end + 4)) else None
+
+
 def ordinal_word_before(ex, tok: Token):
     """第一, 其一 …: an ordinal word before the number."""
     return "ordinal" if ex.t[max(0, tok.start - 3):tok.start].endswith(ex.rules["not_metric"]["ordinal_before"]) \
@@ -267,7 +280,7 @@ def name_after(ex, tok: Token):
     return None
 
 
-NOT_METRIC = (in_region, date_word_after, date_range, date_separator, date_after_separator,
+NOT_METRIC = (in_region, date_word_after, date_range, dotted_date, date_separator, date_after_separator,
               ordinal_word_before, ordinal_mark_after, outline_number, parenthesised_number,
               journal_issue, name_after)
 
