@@ -114,6 +114,8 @@ MUTATIONS = [
      'return "date" if any(m.start() <= tok.start', 'return None if any(m.start() <= tok.start'),
     ("coverage_base_only_occurring", f"{PKG}/lexicon/relations.toml",
      'coverage_base = ["发生", "应施", "应检"]', 'coverage_base = ["发生"]'),
+    ("forecast_paired_as_target", f"{PKG}/pipeline/completion.py",
+     ' and not any(w in (r["indicator"] or "") for w in _forecast_words())', ""),
     ("numbered_formula_counted", f"{PKG}/pipeline/quantities/rules.py", "if len(chain) >= least:", "if False:"),
     ("rate_list_reads_only_its_own_clause", f"{PKG}/pipeline/quantities/metrics.py",
      'while cs > floor and text[cs - 1] == "、"', "while False"),

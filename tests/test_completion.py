@@ -92,6 +92,17 @@ def test_plan_before_actual(script):
 
 
 @SCRIPTS
+def test_a_forecast_is_no_target_to_complete(script):
+    """预测发生面积 is a forecast, and 实际发生面积 what occurred: no completion pair (the ratio of
+    the two is the forecast's accuracy, reported as 测报准确率). A planned area still pairs."""
+    r = read("预测发生林业有害生物面积为61.15万亩,有害生物实际发生面积为59.11万亩,测报准确率为96.7%。",
+             script=script)
+    assert r.metrics["kind"].tolist() == ["plan", "actual", "rate"] and r.completion.empty
+    r = read("计划防治林业有害生物面积为61.15万亩,实际防治面积为59.11万亩。", script=script)
+    assert (only_row(r)["actual"], only_row(r)["plan"]) == (591100, 611500)
+
+
+@SCRIPTS
 def test_plan_before_actual_with_stated_rate(script):
     r = read("省级森林抚育任务共37.5724万亩,目前已完成森林抚育面积16.9615万亩,任务完成率为45.14%。",
              script=script)

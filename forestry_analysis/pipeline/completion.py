@@ -102,6 +102,16 @@ def _target_words():
     return tuple(kinds["target_rate_before"]), lexicon.compiled(kinds["target_rate_after"], head=r"\s*")
 
 
+@lru_cache(maxsize=1)
+def _forecast_words() -> tuple[str, ...]:
+    return tuple(lexicon.toml("kinds.toml")["forecast_words"])
+
+
+def _target(r) -> bool:
+    """A plan quantity that is a target to complete: a plan, and no forecast (预测发生面积)."""
+    return r["kind"] == "plan" and not any(w in (r["indicator"] or "") for w in _forecast_words())
+
+
 def _is_target(simple, rate, before) -> bool:
     """A rate that is the target itself ("超过…85%的要求", "控制在4‰以内"), not a completion rate."""
     words_before, after = _target_words()
@@ -183,7 +193,7 @@ def _again(rt, members, simple, used, paired):
     a = prior[-1] if prior else None
     if a is None or a["_i"] not in paired:
         return None
-    plan_between = any(p["kind"] == "plan" and p["_i"] not in used and _same_unit(p, a)
+    plan_between = any(_target(p) and p["_i"] not in used and _same_unit(p, a)
                        and paired[a["_i"]] <= p["start"] < rt["start"] for p in members)
     return a if plan_between else None
 
@@ -195,7 +205,7 @@ def _pair_rate(rt, members, simple, report_id, used, paired):
     floor = acts[-2]["start"] if len(acts) > 1 else -1
     if actual is None and (actual := _again(rt, members, simple, used, paired)) is not None:
         floor = paired[actual["_i"]]
-    plans = [r for r in members if r["kind"] == "plan" and floor < r["start"] < rt["start"] and
+    plans = [r for r in members if _target(r) and floor < r["start"] < rt["start"] and
              r["_i"] not in used and (actual is None or _same_unit(r, actual))]
     after = [r for r in plans if actual is None or r["start"] > actual["start"]]
     plan = (after or plans or [None])[-1]
@@ -213,7 +223,7 @@ def _pair_plans(members, report_id, used):
     actual after the plan, else the nearest before it ("总投资1500万元,计划投资800万元,已完成640万元")."""
     rows = []
     acts = [r for r in members if r["kind"] == "actual" and r["_i"] not in used]
-    for p in (r for r in members if r["kind"] == "plan" and r["_i"] not in used):
+    for p in (r for r in members if _target(r) and r["_i"] not in used):
         fits = [a for a in acts if a["_i"] not in used and _same_unit(a, p) and _same_level(a, p)]
         a = next((a for a in fits if a["start"] > p["start"]), fits[-1] if fits else None)
         if a is not None:
@@ -243,7 +253,7 @@ def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_
 
     # A plan stated elsewhere in the report (e.g. the 下一步 section): confirms a derived plan, or
     # is named in the note (a rate lost, or a plan that disagrees); the nearest in value.
-    plans = [r for r in recs if r["kind"] == "plan" and r["_i"] not in used and _key(r)]
+    plans = [r for r in recs if _target(r) and r["_i"] not in used and _key(r)]
     for row in rows:
         derived, stated = row["_derived"], row["stated_rate"]
         if row["actual"] is None or not (derived or (row["plan_start"] is None and row["rate"] is None)):
@@ -291,7 +301,7 @@ def pair_table_rows(metrics: list[dict], report_id: str) -> list[dict]:
     out = []
     for cells in rows_by.values():
         cells = sorted(cells, key=lambda r: r["table_col"])
-        plans = [r for r in cells if r["kind"] == "plan"]
+        plans = [r for r in cells if _target(r)]
         rates = [r for r in cells if r["kind"] == "rate" and r["unit"] in _RATE_PER]
         used = set()
         for a in (r for r in cells if r["kind"] == "actual"):
