@@ -92,6 +92,21 @@ def test_plan_before_actual(script):
 
 
 @SCRIPTS
+def test_parts_of_a_plan_are_each_completed_against_their_own_plan(script):
+    """A plan total with its parts, then the actuals of the parts and a rate of the whole: each
+    part against its own plan (never a part's actual against the whole plan: 1.6万 of 7.8万),
+    the stated rate against the whole plan."""
+    r = read("2021年上级下达涿鹿县造林绿化任务7.8万亩(其中张承地区植树造林项目3.8万亩、封山育林1万亩、营林抚育3万亩),"
+             "截至目前,完成张承地区造林项目1.6万亩、封山育林1万亩、营林抚育1.35万亩,完成全年任务的50.6%。", script=script)
+    got = [(row["actual"], row["plan"]) for _, row in r.completion.iterrows()]
+    assert got[:3] == [(16000, 38000), (10000, 10000), (13500, 30000)]
+    whole = r.completion.iloc[3]
+    assert pd.isna(whole["actual"]) and whole["plan"] == 78000 and whole["stated_rate"] == pytest.approx(0.506)
+    assert len(got) == 4
+    assert_offsets(r)
+
+
+@SCRIPTS
 def test_a_forecast_is_no_target_to_complete(script):
     """预测发生面积 is a forecast, and 实际发生面积 what occurred: no completion pair (the ratio of
     the two is the forecast's accuracy, reported as 测报准确率). A planned area still pairs."""

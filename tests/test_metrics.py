@@ -241,3 +241,10 @@ def test_every_named_rule_has_a_case():
     named = {f.__name__ for f in rules.NOT_METRIC + rules.NOT_A_QUANTITY + rules.READINGS + rules.QUALIFIERS
              + rules.LOST_NUMBERS}
     assert named == {c["rule"] for c in RULE_CASES}
+
+
+@pytest.mark.parametrize("text,value", [("完成造林整地272.84万亩。", 2728400.0), ("完成人工造林2.5736萬畝。", 25736.0),
+                                        ("投入资金1.1亿元。", 110000000.0), ("完成封山育林0.3万亩。", 3000.0)])
+def test_a_scaled_value_is_the_number_as_written(text, value):
+    """272.84万 is 2728400 exactly, not 2728399.9999999995: sums and exports show what was written."""
+    assert fa.read_report(text=text).metrics["value"].tolist() == [value]

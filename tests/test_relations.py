@@ -157,3 +157,10 @@ def test_summarize_never_adds_two_classifiers_or_two_lengths():
     got = {(u, v) for u, v in zip(s["unit"], s["value"])}
     assert {("车次", 564), ("场次", 169), ("公里", 5), ("米", 300)} <= got
     assert len(s) == 4
+
+
+def test_site_preparation_and_afforestation_are_summed_apart():
+    """造林整地 prepares the land that 造林 then plants: two indicators, never one sum."""
+    s = fa.summarize(_report("全省已完成造林整地面积272.84万亩,已完成造林面积216.38万亩。").metrics, by=())
+    got = dict(zip(s["indicator"], s["value"]))
+    assert got == {"site_preparation_area": 2728400, "afforestation_area": 2163800}

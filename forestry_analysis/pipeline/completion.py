@@ -161,9 +161,28 @@ def _before_text(simple, r):
     return text[max(text.rfind(c) for c in _CLAUSE_END) + 1:]
 
 
+def _pair_part_plans(members, report_id, used):
+    """Plans listed as the parts of a total plan ("任务7.8万亩(其中…项目3.8万亩、封山育林1万亩、营林抚育
+    3万亩)") and the actuals listed after them: each part against its own actual, the one of the
+    same name, else the only one of its catalogue indicator, so that no part's actual is read
+    against the whole plan."""
+    rows = []
+    for same in (lambda a, p: a["indicator"] == p["indicator"], lambda a, p: _key(a) == _key(p)):
+        parts = [p for p in members if _target(p) and p.get("part_of") is not None and _key(p) and p["_i"] not in used]
+        acts = [a for a in members if a["kind"] == "actual" and a.get("part_of") is None and _key(a)
+                and a["_i"] not in used]
+        for p in parts:
+            found = [a for a in acts if a["start"] > p["start"] and _same_unit(a, p) and same(a, p)]
+            rivals = [q for q in parts if q is not p and any(same(a, q) for a in found)]
+            if len(found) == 1 and not rivals and found[0]["_i"] not in used:
+                rows.append(completion_row(report_id, found[0], p, None, "same sentence"))
+                used.update({p["_i"], found[0]["_i"]})
+    return sorted(rows, key=lambda r: r["actual_start"])
+
+
 def _pair_group(members, simple, report_id, used):
     """Rows for the mentions of one full sentence (``simple``: the text in simplified characters)."""
-    rows, paired = [], {}   # paired: actual → end of the rate it was paired with
+    rows, paired = _pair_part_plans(members, report_id, used), {}   # paired: actual → end of the rate it was paired with
     for rt in members:
         if rt["kind"] == "rate" and rt["unit"] in _RATE_PER and rt["_i"] not in used and \
                 _completion_rate(rt, _before_text(simple, rt)) and not _is_target(simple, rt, _before_text(simple, rt)):

@@ -24,7 +24,7 @@ from forestry_analysis.pipeline import categories
 from forestry_analysis import lexicon
 from forestry_analysis.doc.normalize import half_width, to_simplified
 from forestry_analysis.pipeline.quantities.numbers import scan
-from forestry_analysis.pipeline.quantities.units import match_scale, match_unit, units
+from forestry_analysis.pipeline.quantities.units import match_scale, match_unit, scaled, units
 
 _ALIGNED_SPLIT = re.compile(r"(?:\t|  )[ \t]*")
 _PIPE = re.compile(r"\|")
@@ -704,7 +704,7 @@ def cell_metrics(t: Table) -> list[CellMetric]:
             subject = column_subject(col_label, kind) if t.n_header else ""
             name = _title_subject(t.title) + label if is_total(label) else label
             ind = name + subject if subject and subject not in name else (name or subject or col_label)
-            value = None if v.value is None else v.value * factor * (unit.to_base if unit else 1.0)
+            value = None if v.value is None else scaled(v.value, factor, unit.to_base if unit else 1.0)
             written = scale + unit.surface if unit else scale
             out.append(CellMetric(t, c, i, value, unit, written, v.approx, v.missing, kind, ind,
                                   label, col_label, group, is_total(label), tot_of.get(i)))

@@ -22,7 +22,7 @@ from forestry_analysis.pipeline.quantities import rules
 from forestry_analysis.pipeline.quantities.numbers import CN_DIGITS, Token, scan
 from forestry_analysis.pipeline.quantities.rules import (
     CLAUSE_END, HAN, PHRASE_END, SPACE, Words, lexicon_rules, skip_space, starts, window_start)
-from forestry_analysis.pipeline.quantities.units import Unit, match_scale, match_unit, units
+from forestry_analysis.pipeline.quantities.units import Unit, match_scale, match_unit, scaled, units
 
 _RATE_CLAUSE_END = CLAUSE_END | frozenset(":、")     # bounds the clause a rate belongs to
 _MARKER = re.compile(r"\([一二三四五六七八九十\d]{1,3}\)|[一二三四五六七八九十]是")
@@ -159,13 +159,13 @@ class _Extractor:
         """A mention for ``tok`` and the unit read after it (``q`` from ``rules.quantity_after``)."""
         scale, factor, approx, unit, end = q
         if tok.high is not None:   # 二三十名: both ends, approximate, in one row
-            self.add(tok.start, end, tok.value * factor * unit.to_base, unit, scale + unit.surface, True, False,
-                     tok.start, high=tok.high * factor * unit.to_base)
+            self.add(tok.start, end, scaled(tok.value, factor, unit.to_base), unit, scale + unit.surface, True, False,
+                     tok.start, high=scaled(tok.high, factor, unit.to_base))
             self.record(tok, True, "metric")
         else:
             approx = approx or rules.prefix_approx(self, tok.start)
             missing = tok.form == "placeholder"
-            value = None if missing else tok.value * factor * unit.to_base
+            value = None if missing else scaled(tok.value, factor, unit.to_base)
             self.add(tok.start, end, value, unit, scale + unit.surface, approx, missing, tok.start)
             self.record(tok, True, "placeholder" if missing else "metric_decimal_full_stop"
                         if (tok.start, tok.end) in self.odd_decimals else "metric")

@@ -26,7 +26,7 @@ from functools import lru_cache
 from forestry_analysis import lexicon
 from forestry_analysis.doc.normalize import CLAUSE_MARKS
 from forestry_analysis.pipeline.quantities.numbers import CN_CHARS, CN_DIGITS, Token
-from forestry_analysis.pipeline.quantities.units import match_scale, match_unit, scales, units
+from forestry_analysis.pipeline.quantities.units import match_scale, match_unit, scaled, scales, units
 
 SPACE = " \t"
 CLAUSE_END = frozenset(CLAUSE_MARKS)                 # bounds the window read for kind
@@ -444,8 +444,8 @@ def range_pair(ex, a: Token, b: Token):
     if q is None or a.value is None or b.value is None:
         return False
     scale, factor, _, unit, end = q
-    ex.add(a.start, end, a.value * factor * unit.to_base, unit, scale + unit.surface, True, False, a.start,
-           high=b.value * factor * unit.to_base)
+    ex.add(a.start, end, scaled(a.value, factor, unit.to_base), unit, scale + unit.surface, True, False, a.start,
+           high=scaled(b.value, factor, unit.to_base))
     for tok in (a, b):
         ex.record(tok, True, "metric")
     ex.consumed = end

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from forestry_analysis import lexicon
@@ -65,3 +66,13 @@ def match_scale(text: str, pos: int) -> tuple[str, float] | None:
     """The longest scale word (万, 亿, 千万 …) at ``text[pos:]`` that a unit could follow."""
     m = _patterns()[1].match(text, pos)
     return (m.group(), scales()[m.group()]) if m else None
+
+
+def scaled(value: float, *factors: float) -> float:
+    """``value`` times a scale word and a unit factor, as written: 272.84万 is 2728400, not the
+    binary product 2728399.9999999995 (decimal arithmetic on the shortest repr of each)."""
+    out = Decimal(repr(value))
+    for f in factors:
+        if f != 1:
+            out *= Decimal(repr(f))
+    return float(out)
