@@ -120,6 +120,8 @@ MUTATIONS = [
      "rows, paired = _pair_part_plans(members, report_id, used), {}", "rows, paired = [], {}"),
     ("scaled_value_binary_product", f"{PKG}/pipeline/quantities/units.py",
      "            out *= Decimal(repr(f))", "            out = Decimal(float(out) * f)"),
+    ("average_joins_the_catalogue", f"{PKG}/pipeline/quantities/metrics.py",
+     "    if indicator.startswith(_AVERAGE_HEADS):\n        return None, None", "    if False:\n        return None, None"),
     ("numbered_formula_counted", f"{PKG}/pipeline/quantities/rules.py", "if len(chain) >= least:", "if False:"),
     ("rate_list_reads_only_its_own_clause", f"{PKG}/pipeline/quantities/metrics.py",
      'while cs > floor and text[cs - 1] == "、"', "while False"),

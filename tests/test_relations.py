@@ -164,3 +164,27 @@ def test_site_preparation_and_afforestation_are_summed_apart():
     s = fa.summarize(_report("全省已完成造林整地面积272.84万亩,已完成造林面积216.38万亩。").metrics, by=())
     got = dict(zip(s["indicator"], s["value"]))
     assert got == {"site_preparation_area": 2728400, "afforestation_area": 2163800}
+
+
+def test_an_average_is_never_summed_with_its_total():
+    """人均植树15株 is an average of 全民义务植树1023万株 (tests/gold/a08.txt): its own row, not 15 more trees."""
+    s = fa.summarize(_report("全民义务植树1023万株,人均植树15株,尽责率达95%。").metrics, by=())
+    assert dict(zip(s["indicator"], s["value"])) == {"voluntary_tree_planting": 10230000, "人均植树": 15}
+
+
+AVERAGES = {"人均": "全民义务植树1023万株,人均植树15株。", "户均": "发放苗木12万株,户均发放苗木40株。",
+            "亩均": "完成森林抚育2万亩,投入资金600万元,亩均投入资金300元。",
+            "年均": "五年来累计完成造林15万亩,年均完成造林3万亩。",
+            "日均": "防火期累计出动巡护人员9000人次,日均出动巡护人员100人次。",
+            "平均": "完成人工造林8000亩,平均造林成活率92%,平均每户造林20亩。"}
+
+
+def test_every_average_head_has_a_case():
+    assert sorted(AVERAGES) == sorted(fa.lexicon.toml("phrases.toml")["indicator"]["average_heads"])
+
+
+@pytest.mark.parametrize("head", list(AVERAGES))
+def test_an_average_joins_no_catalogue_indicator(head):
+    m = _report(AVERAGES[head]).metrics
+    average = m[m["indicator"].astype(str).str.startswith(head)]
+    assert len(average) >= 1 and average["indicator_id"].isna().all(), m[["raw", "indicator", "indicator_id"]]

@@ -305,9 +305,14 @@ def _synonyms_in(indicator: str, trie: dict) -> list[int]:
     return sorted(set(found)) if found else found
 
 
+_AVERAGE_HEADS = tuple(_IND["average_heads"])
+
+
 def catalogue_match(indicator: str, family: str, category: str = "other"):
     """(indicator_id, category) of the longest catalogue synonym inside ``indicator`` whose
     unit family fits and whose category does not contradict the one found in context."""
+    if indicator.startswith(_AVERAGE_HEADS):
+        return None, None   # 人均植树: an average, no count of the catalogue's indicator
     fam = "percent" if family in ("percent", "ratio") else family
     rows, trie = _catalogue()
     for i in _synonyms_in(indicator, trie):
