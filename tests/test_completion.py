@@ -107,6 +107,15 @@ def test_parts_of_a_plan_are_each_completed_against_their_own_plan(script):
 
 
 @SCRIPTS
+def test_the_base_of_a_coverage_rate_is_no_plan_to_complete(script):
+    """应施检疫 is what the 检疫率 is measured against: a coverage (its own table), no completion pair."""
+    r = read("应施产地检疫种苗1300万株,实施产地检疫种苗1250万株,种苗产地检疫率96.2%。", script=script)
+    assert r.completion.empty
+    row = r.coverage.iloc[0]
+    assert (row["treated"], row["base"]) == (12500000, 13000000) and row["rate"] == pytest.approx(1250 / 1300)
+
+
+@SCRIPTS
 def test_a_forecast_is_no_target_to_complete(script):
     """预测发生面积 is a forecast, and 实际发生面积 what occurred: no completion pair (the ratio of
     the two is the forecast's accuracy, reported as 测报准确率). A planned area still pairs."""

@@ -254,6 +254,13 @@ def _meta(rows):
     return schema.frame("meta", rows).set_index("report_id", drop=False)
 
 
+def test_a_scope_of_reports_naming_no_region_counts_them_without_a_dangling_deng():
+    """No region known: "3份报告 全年", not "等3份报告 全年"."""
+    from forestry_analysis.present import plots
+    m = _meta([dict(report_id=f"r{i}", period="annual") for i in range(3)])
+    assert plots.scope_label(m, list(m.index)) == "3份报告 全年"
+
+
 @pytest.mark.parametrize("title,label", [("林业有害生物防治工作总结", "林业有害生物防治工作总结"),
                                          ("林业有害生物防治工作的总结", "林业有害生物防治工作的…")])
 def test_a_report_named_by_its_title_is_labelled_with_at_most_12_han_characters(title, label):
@@ -299,3 +306,13 @@ def test_a_target_word_within_8_characters_before_a_rate_makes_it_a_target(sente
     drawn_as = "target" if target else "value"
     assert row[drawn_as] == 3.0
     assert pd.isna(row["value" if target else "target"])
+
+
+@pytest.mark.parametrize("value,text", [(1700, "1,700"), (25736.32, "25,736"), (2046.5, "2,046.5"), (320.94, "320.9"),
+                                        (0.3213, "0.32"), (12345.5, "12,346"), (272000, "27.2万"), (2e8, "2亿")])
+def test_a_briefing_number_has_fewer_decimals_the_larger_it_is(value, text):
+    """A sum of 25736 and 0.3213 is 25,736 in a briefing, not 25,736.32; halves round up."""
+    import numpy as np
+    from forestry_analysis.present import plots
+    assert plots.fmt_number(value) == text
+    assert plots.fmt_number(np.float64(value)) == text   # as a table cell hands it over

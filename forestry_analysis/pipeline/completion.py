@@ -108,8 +108,10 @@ def _forecast_words() -> tuple[str, ...]:
 
 
 def _target(r) -> bool:
-    """A plan quantity that is a target to complete: a plan, and no forecast (预测发生面积)."""
-    return r["kind"] == "plan" and not any(w in (r["indicator"] or "") for w in _forecast_words())
+    """A plan quantity that is a target to complete: a plan, no forecast (预测发生面积) and not the
+    base of a coverage rate (应施检疫种苗: what 检疫率 is measured against)."""
+    return r["kind"] == "plan" and not r.get("_coverage_base") and \
+        not any(w in (r["indicator"] or "") for w in _forecast_words())
 
 
 def _is_target(simple, rate, before) -> bool:
@@ -262,8 +264,10 @@ def pair_in_report(text: str, metrics: pd.DataFrame | list[dict] | None, report_
     ends = sentence_ends(simple, full=True)
     recs = schema.records(metrics) if isinstance(metrics, pd.DataFrame) else [dict(r) for r in metrics]
     groups: dict[int, list[dict]] = {}
+    bases = {r.get("rate_base") for r in recs if r.get("rate_type") == "coverage"} - {None}
     for i, r in enumerate(recs):
         r["_i"] = i
+        r["_coverage_base"] = r.get("metric_id") in bases
         groups.setdefault(bisect_right(ends, r["start"]), []).append(r)
 
     rows, used = [], set()

@@ -8,6 +8,7 @@ What the fire-prevention and pest-control charts count is data: ``lexicon/charts
 """
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 import functools
 import unicodedata
 from collections.abc import Mapping
@@ -137,7 +138,7 @@ def scope_label(m: pd.DataFrame, ids) -> str:
     rows = m.loc[list(ids)]
     regions = list(dict.fromkeys(str(r) for r in rows["region"] if _known(r)))
     unnamed = len(ids) > 1 and (len(regions) > 3 or not rows["region"].map(_known).all())
-    region = "、".join(regions[:3]) + (f"等{len(ids)}份报告" if unnamed else "")
+    region = "、".join(regions[:3]) + ((f"等{len(ids)}份报告" if regions else f"{len(ids)}份报告") if unnamed else "")
     periods = list(dict.fromkeys(period_label(y, p) for y, p in zip(rows["year"], rows["period"])))
     periods = [p for p in periods if p]
     if len(periods) <= 2:
@@ -189,14 +190,18 @@ def axis_label(text, unit=None, width: int = 26, max_lines: int = 2) -> str:
 
 
 def fmt_number(v: float, approx: bool = False) -> str:
-    """1700 → '1,700', 12000 → '12,000', 272000 → '27.2万', 2e8 → '2亿'; '约' for approximate values."""
+    """1700 → '1,700', 25736.32 → '25,736', 2046.5 → '2,046.5', 0.3213 → '0.32', 272000 → '27.2万',
+    2e8 → '2亿'; '约' for approximate values. Decimals shrink as the number grows, as a briefing
+    writes it (no ten thousand to the hundredth), rounded half up."""
     a = abs(v)
     if a >= 1e8:
         s = f"{v / 1e8:,.2f}".rstrip("0").rstrip(".") + "亿"
     elif a >= 1e5:
         s = f"{v / 1e4:,.2f}".rstrip("0").rstrip(".") + "万"
     else:
-        s = f"{v:,.2f}".rstrip("0").rstrip(".")
+        digits = 0 if a >= 1e4 else 1 if a >= 100 else 2
+        s = f"{Decimal(repr(float(v))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP):,}"
+        s = s.rstrip("0").rstrip(".") if digits else s
     return ("约" if approx else "") + s
 
 

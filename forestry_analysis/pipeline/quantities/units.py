@@ -71,8 +71,8 @@ def match_scale(text: str, pos: int) -> tuple[str, float] | None:
 def scaled(value: float, *factors: float) -> float:
     """``value`` times a scale word and a unit factor, as written: 272.84万 is 2728400, not the
     binary product 2728399.9999999995 (decimal arithmetic on the shortest repr of each)."""
-    out = Decimal(repr(value))
+    out = Decimal(repr(float(value)))
     for f in factors:
         if f != 1:
-            out *= Decimal(repr(f))
+            out *= Decimal(repr(float(f)))
     return float(out)
