@@ -124,6 +124,8 @@ MUTATIONS = [
      "    if indicator.startswith(_AVERAGE_HEADS):\n        return None, None", "    if False:\n        return None, None"),
     ("coverage_base_completed_as_a_plan", f"{PKG}/pipeline/completion.py",
      'r["kind"] == "plan" and not r.get("_coverage_base") and', 'r["kind"] == "plan" and'),
+    ("breakdown_sentence_forgets_its_total", f"{PKG}/pipeline/quantities/metrics.py",
+     "    if not group and _BREAKDOWN.match(lead):", "    if False:"),
     ("numbered_formula_counted", f"{PKG}/pipeline/quantities/rules.py", "if len(chain) >= least:", "if False:"),
     ("rate_list_reads_only_its_own_clause", f"{PKG}/pipeline/quantities/metrics.py",
      'while cs > floor and text[cs - 1] == "、"', "while False"),
