@@ -126,6 +126,8 @@ MUTATIONS = [
      'r["kind"] == "plan" and not r.get("_coverage_base") and', 'r["kind"] == "plan" and'),
     ("breakdown_sentence_forgets_its_total", f"{PKG}/pipeline/quantities/metrics.py",
      "    if not group and _BREAKDOWN.match(lead):", "    if False:"),
+    ("bracketed_rate_given_to_the_total", f"{PKG}/pipeline/relations.py",
+     "actual = _bracketed(simple, actuals, r) or (tops or actuals or [None])[-1]", "actual = (tops or actuals or [None])[-1]"),
     ("numbered_formula_counted", f"{PKG}/pipeline/quantities/rules.py", "if len(chain) >= least:", "if False:"),
     ("rate_list_reads_only_its_own_clause", f"{PKG}/pipeline/quantities/metrics.py",
      'while cs > floor and text[cs - 1] == "、"', "while False"),

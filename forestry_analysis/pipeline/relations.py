@@ -309,9 +309,10 @@ def _rates(members, simple):
             if bases and (not treated or family(bases[-1]) == family(treated[-1])):
                 r["rate_base"] = bases[-1]["metric_id"]
             continue
-        # completion / share: the total (not its part) before the rate, and a plan of its unit.
+        # completion / share: the total (not its part) before the rate, and a plan of its unit;
+        # a rate in brackets right after a quantity is that quantity's (52000亩(任务完成率100%)).
         tops = [q for q in actuals if q["part_of"] is None]
-        actual = (tops or actuals or [None])[-1]
+        actual = _bracketed(simple, actuals, r) or (tops or actuals or [None])[-1]
         if actual is not None:
             r["rate_of"] = actual["metric_id"]
         if r["rate_type"] == "completion":
@@ -320,6 +321,16 @@ def _rates(members, simple):
             plans = [q for q in plans if q["part_of"] is None] or plans   # the total's plan, not a part's
             if plans:
                 r["rate_base"] = plans[-1]["metric_id"]
+
+
+def _bracketed(simple, quantities, rate):
+    """The last of ``quantities`` when ``rate`` stands in the bracket opened right after it."""
+    if not quantities:
+        return None
+    q = quantities[-1]
+    inside = simple[q["end"] + 1:rate["start"]]
+    opened = simple[q["end"]:q["end"] + 1] in ("(", "（")
+    return q if opened and not any(c in inside for c in "()（）") else None
 
 
 def _restatements(rows):

@@ -454,8 +454,10 @@ def _kind_of(place: _Place, m: Mention, ctx, kinds, cs: int, per: bool, full_end
     if not group and _BREAKDOWN.match(lead):
         # "…任务41.03万亩。其中:人工造林5.77万亩": a sentence opening with 其中 breaks down the
         # total before it, and its first quantity shares that total's kind.
-        group = [p for p in place.ms[max(0, bisect_left(place.starts, g) - 1):bisect_left(place.starts, g)]
-                 if p.kind != "rate"]
+        j = bisect_left(place.starts, g) - 1
+        while j >= 0 and place.ms[j].kind == "rate":
+            j -= 1
+        group = [place.ms[j]] if j >= 0 else []
     return _kind(text, m, ctx, kinds, max(place.floor, cs, g), group,   # the clause, not before g
                  plan_led=bool(kinds["plan_lead"].rx.search(lead)))
 
