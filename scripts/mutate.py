@@ -128,6 +128,8 @@ MUTATIONS = [
      "    if not group and _BREAKDOWN.match(lead):", "    if False:"),
     ("bracketed_rate_given_to_the_total", f"{PKG}/pipeline/relations.py",
      "actual = _bracketed(simple, actuals, r) or (tops or actuals or [None])[-1]", "actual = (tops or actuals or [None])[-1]"),
+    ("sibling_part_taken_as_whole", f"{PKG}/pipeline/quantities/metrics.py",
+     "and not p.breakdown and p.unit.family == m.unit.family), None)", "and p.unit.family == m.unit.family), None)"),
     ("numbered_formula_counted", f"{PKG}/pipeline/quantities/rules.py", "if len(chain) >= least:", "if False:"),
     ("rate_list_reads_only_its_own_clause", f"{PKG}/pipeline/quantities/metrics.py",
      'while cs > floor and text[cs - 1] == "、"', "while False"),

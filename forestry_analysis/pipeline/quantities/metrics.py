@@ -371,7 +371,7 @@ def _indicator(place: _Place, m: Mention, per: bool, ctx) -> str:
         ind = earlier[-1].indicator
     if ind in _PART_WORDS:
         whole = next((p for p in reversed(earlier) if p.indicator.split("·")[-1] not in _PART_WORDS
-                      and p.unit.family == m.unit.family), None)
+                      and not p.breakdown and p.unit.family == m.unit.family), None)   # a sibling is no whole
         if whole is not None:
             ind = f"{_BASE.sub('', whole.indicator)}·{ind}"   # 其中新建58亩 → 苗木基地建设·新建
     return _tidy(ind, m, place.text, place.start, earlier, ctx)
