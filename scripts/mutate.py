@@ -130,6 +130,8 @@ MUTATIONS = [
      "actual = _bracketed(simple, actuals, r) or (tops or actuals or [None])[-1]", "actual = (tops or actuals or [None])[-1]"),
     ("sibling_part_taken_as_whole", f"{PKG}/pipeline/quantities/metrics.py",
      "and not p.breakdown and p.unit.family == m.unit.family), None)", "and p.unit.family == m.unit.family), None)"),
+    ("organisation_kept_in_the_indicator", f"{PKG}/pipeline/quantities/metrics.py",
+     '    s = _ORG_HEAD.sub("", s) if "局" in s or "站" in s or "部" in s else s\n', ""),
     ("numbered_formula_counted", f"{PKG}/pipeline/quantities/rules.py", "if len(chain) >= least:", "if False:"),
     ("rate_list_reads_only_its_own_clause", f"{PKG}/pipeline/quantities/metrics.py",
      'while cs > floor and text[cs - 1] == "、"', "while False"),

@@ -58,7 +58,7 @@ def test_catalogue_trie_finds_every_synonym_written_inside_an_indicator(reports)
 def _plain_clean(phrase: str) -> str:
     """``metrics._clean`` as the plain chain of substitutions, every pattern always tried."""
     s = metrics._NOISE_RX.sub("", metrics._YEARS.sub("", metrics._MARKER.sub("", phrase))).strip(" \t\"'`")
-    s = metrics._TAIL_RX.sub("", metrics._HEAD_RX.sub("", metrics._SUBJECT_TIME.sub("", s)))
+    s = metrics._TAIL_RX.sub("", metrics._HEAD_RX.sub("", metrics._ORG_HEAD.sub("", metrics._SUBJECT_TIME.sub("", s))))
     s = metrics._HEAD_RX.sub("", s) if metrics._HEAD_RX.match(s) else s
     return s.strip(" \t\"'`")
 
@@ -70,7 +70,7 @@ def _plain_strip(name: str) -> str:
 def test_phrase_cleaning_shortcuts_give_the_plain_substitutions(reports):
     import re
     pieces = {"其中\n", "目前达到\n", "的", "(一)2020年完成造林", "截至6月底共计", "今年上半年完成造林的",
-              "及造林等", "造林以上\n", "等", ""}
+              "及造林等", "造林以上\n", "等", "", "吉安县林业局完成人工造林", "县林业站等局属单位"}
     for r in reports:
         for piece in re.split(r"(?<=[,;。!:、()\n])", r.norm.text):
             pieces.update({piece, piece.rstrip("\n"), piece[:12], piece[-12:]})

@@ -219,6 +219,7 @@ def _skip_paren_back(text, pos):
 _HEAD_RX = re.compile("^" + lexicon.compiled(_IND["filler_head"]).pattern + "+(?=.)")
 _TAIL_RX = re.compile("(?<=.)" + lexicon.compiled(_IND["filler_tail"]).pattern + "+$")
 _SUBJECT_TIME = re.compile(_IND["subject_time_head_pattern"])
+_ORG_HEAD = re.compile(_IND["org_head_pattern"])
 _NOISE_RX = re.compile(r"[\dxX*?%‰.]+|[《》〈〉]")
 
 
@@ -239,6 +240,7 @@ def _clean(phrase: str) -> str:
     s = _MARKER.sub("", phrase) if "(" in phrase or "是" in phrase else phrase
     s = _YEARS.sub("", s) if "年" in s or "月" in s or "日" in s else s
     s = _SUBJECT_TIME.sub("", _NOISE_RX.sub("", s).strip(" \t\"'`"))
+    s = _ORG_HEAD.sub("", s) if "局" in s or "站" in s or "部" in s else s
     s = _HEAD_RX.sub("", s) if s[:1] in _HEAD_FIRST else s
     s = _TAIL_RX.sub("", s) if _ends_in(s, _TAIL_LAST) else s
     s = _HEAD_RX.sub("", s) if s[:1] in _HEAD_FIRST and _HEAD_RX.match(s) else s
