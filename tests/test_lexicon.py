@@ -175,7 +175,7 @@ def test_every_lexicon_entry_occurs_in_a_test_text(monkeypatch):
 
 
 def test_an_entry_added_without_a_case_is_reported_uncovered(overlay):
-    slogan, unit = "三个" + "代表", "立方" + "码"        # built here, so that no test text holds them whole
+    slogan, unit = "五个" + "一流", "立方" + "码"        # built here, so that no test text holds them whole
     overlay("slogans.txt", _append(slogan))
     overlay("units.csv", _append(f"{unit},立方米,0.76,volume,,0"))
     got = _coverage_script().coverage()

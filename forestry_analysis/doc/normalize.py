@@ -13,6 +13,7 @@ from functools import lru_cache
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH.update({0x3000: 0x20, 0xFE6A: ord("%"), 0x201C: ord('"'), 0x201D: ord('"'),
                    0x300C: ord('"'), 0x300D: ord('"'), 0x300E: ord('"'), 0x300F: ord('"'),
+                   0x301D: ord('"'), 0x301E: ord('"'), 0x301F: ord('"'),
                    0x2018: ord("'"), 0x2019: ord("'"), 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20})
 _HALF = {chr(k): chr(v) for k, v in _FULLWIDTH.items()}
 # A regex over the few characters that change is ~20× faster than ``str.translate`` on CJK text.

@@ -198,6 +198,15 @@ def extract(text: str, context) -> tuple[list[Mention], list[dict]]:
 
 # -- meaning: indicator, kind, category, catalogue id --------------------------------------
 
+def _quoted_before(text, pos, floor, longest=20):
+    """The name in quotes written right before ``pos`` (张贴"保护野生动物宣传画"250张), or ""."""
+    if text[pos - 1:pos] != '"':
+        return ""
+    opened = text.rfind('"', max(floor, pos - 1 - longest), pos - 1)
+    inner = text[opened + 1:pos - 1] if opened >= 0 else ""
+    return "" if any(c in PHRASE_END for c in inner) else _clean(inner)
+
+
 def _skip_paren_back(text, pos):
     """Skip a parenthetical written right before ``pos``: 枯死松树(含濒死树,下同)15590株."""
     j = pos
@@ -383,7 +392,7 @@ def _phrase_indicator(place: _Place, m: Mention, per: bool) -> str:
     """The words around a quantity that name it (before it, or after a count or a weak verb)."""
     text, earlier = place.text, place.earlier
     a = _skip_paren_back(text, m.start)
-    before = _clean(text[window_start(text, a, PHRASE_END, place.floor):a])
+    before = _clean(text[window_start(text, a, PHRASE_END, place.floor):a]) or _quoted_before(text, a, place.floor)
     after = _after_phrase(text, _skip_gloss(text, m.unit_end)) if m.unit_end < len(text) and not per else ""
     weak = len(before) < 2 or bool(_VERBS_ONLY.match(before))
     after = _LEADING_VERB.sub("", after, count=1) if _LEADING_VERB.match(after) else after
