@@ -78,16 +78,53 @@ def relate(rows: list[dict], text: str, simple: str | None = None) -> list[dict]
     for i in order:
         k = bisect_right(ends, rows[i]["start"])
         by_full.setdefault(ends[k - 1] if k else 0, []).append(rows[i])
+    _unit_glosses([rows[i] for i in order], simple)
     earlier: list = []
     for start, members in by_full.items():
-        _parts(members, simple, start, earlier)
-        earlier = members
+        members = [r for r in members if r["restates"] is None]   # a gloss is neither part nor total
+        if members:
+            _parts(members, simple, start, earlier)
+            earlier = members
     _table_totals([rows[i] for i in order], simple)
     _cell_totals([rows[i] for i in order])
     for members in by_sentence.values():
         _rates(members, simple)
+    _shares_of_a_total([rows[i] for i in order])
     _restatements([rows[i] for i in order])
     return rows
+
+
+def _unit_glosses(rows, simple):
+    """590.99万公顷(8865万亩): the same quantity again in brackets in another unit of its family
+    restates it (counted once), when the two agree within half a percent."""
+    for a, b in zip(rows, rows[1:]):
+        if simple[a["end"]:b["start"]] not in ("(", "（") or simple[b["end"]:b["end"] + 1] not in (")", "）"):
+            continue
+        qa, qb = _quantity(a), _quantity(b)
+        if family(a) == family(b) and a["unit"] != b["unit"] and a.get("kind") == b.get("kind") \
+                and qa and qb and abs(qa - qb) <= 0.005 * max(qa, qb):
+            b["restates"] = a["metric_id"]
+
+
+def _shares_of_a_total(rows, reach=30):
+    """占全部造林面积的58% after 西部…342.77万公顷: a share whose value matches the quantity it is
+    of against an earlier total (of its family and kind, within ``reach`` rows) makes that
+    quantity a part of the total."""
+    index = {id(r): i for i, r in enumerate(rows)}
+    by_id = {r["metric_id"]: r for r in rows}
+    for r in rows:
+        q = by_id.get(r["rate_of"]) if r["rate_type"] == "share" else None
+        share = _num(r.get("value"))
+        if q is None or q["part_of"] is not None or not share or r.get("unit") != "%":
+            continue
+        vq = _quantity(q)
+        for t in reversed(rows[max(0, index[id(q)] - reach):index[id(q)]]):
+            vt = _quantity(t)
+            if t["part_of"] is None and t["restates"] is None and t["rate_type"] is None and \
+                    t.get("kind") == q.get("kind") and addable(t, q) and vq and vt and vq < vt and \
+                    abs(vq / vt * 100 - share) <= max(0.5, 0.01 * share):
+                q["part_of"] = t["metric_id"]
+                break
 
 
 def _clause_end(simple, pos, limit):
@@ -278,7 +315,8 @@ def _rates(members, simple):
             last = r
         prev = r["end"]
     rates = [r for r in members if r["rate_type"] is not None]
-    quantities = [r for r in members if r["rate_type"] is None and r.get("kind") != "rate"]
+    quantities = [r for r in members if r["rate_type"] is None and r.get("kind") != "rate"
+                  and r["restates"] is None]   # a unit gloss (8865万亩) is no quantity of its own
     # "完成育苗1105亩,义务植树212万株,分别占年计划的110%和106%": the n rates go to the last n quantities.
     resp = [r for r in rates if "分别" in _before(simple, r, lo) and r["rate_type"] != "level"]
     if resp:
