@@ -116,6 +116,14 @@ def test_the_base_of_a_coverage_rate_is_no_plan_to_complete(script):
 
 
 @SCRIPTS
+def test_a_threshold_that_a_list_follows_is_no_completion_rate(script):
+    """造林完成率达到80%以上的有抚州…: the cities above a threshold, no one's completion rate."""
+    r = read("在各设区市中,造林完成率达到80%以上的有抚州、萍乡、九江和鹰潭市;造林完成率在50%以下的有赣州、南昌及景德镇市。",
+             script=script)
+    assert r.metrics["raw"].tolist() == ["80%", "50%"] and r.completion.empty
+
+
+@SCRIPTS
 def test_a_forecast_is_no_target_to_complete(script):
     """预测发生面积 is a forecast, and 实际发生面积 what occurred: no completion pair (the ratio of
     the two is the forecast's accuracy, reported as 测报准确率). A planned area still pairs."""
