@@ -136,6 +136,8 @@ MUTATIONS = [
      '            b["restates"] = a["metric_id"]', "            pass"),
     ("share_of_a_total_not_a_part", f"{PKG}/pipeline/relations.py",
      '                q["part_of"] = t["metric_id"]\n', ""),
+    ("kept_tail_words_stripped", f"{PKG}/pipeline/quantities/metrics.py",
+     '_TAIL_RX = re.compile("(?<=.)" + _TAIL_KEEP + ', '_TAIL_RX = re.compile("(?<=.)" + '),
     ("numbered_formula_counted", f"{PKG}/pipeline/quantities/rules.py", "if len(chain) >= least:", "if False:"),
     ("rate_list_reads_only_its_own_clause", f"{PKG}/pipeline/quantities/metrics.py",
      'while cs > floor and text[cs - 1] == "、"', "while False"),

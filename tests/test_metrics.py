@@ -248,3 +248,19 @@ def test_every_named_rule_has_a_case():
 def test_a_scaled_value_is_the_number_as_written(text, value):
     """272.84万 is 2728400 exactly, not 2728399.9999999995: sums and exports show what was written."""
     assert fa.read_report(text=text).metrics["value"].tolist() == [value]
+
+
+KEPT_TAILS = {"下达": "比省林业厅下达的", "到达": "扑火队员到达的", "传达": "会议精神传达的",
+              "送达": "防火物资送达的", "抵达": "增援队伍抵达的"}
+
+
+def test_every_kept_tail_word_has_a_case():
+    assert sorted(KEPT_TAILS) == sorted(fa.lexicon.toml("phrases.toml")["indicator"]["filler_tail_keep"])
+
+
+@pytest.mark.parametrize("word", list(KEPT_TAILS))
+def test_a_word_ending_in_a_filler_keeps_its_last_character(word):
+    """比省林业厅下达的90%: 达 ends 下达 here, it is no filler (the 的 after it is)."""
+    from forestry_analysis.pipeline.quantities.metrics import _clean
+    phrase = KEPT_TAILS[word]
+    assert _clean(phrase) == phrase[:-1] and _clean(phrase).endswith(word)

@@ -226,7 +226,8 @@ def _skip_paren_back(text, pos):
 
 
 _HEAD_RX = re.compile("^" + lexicon.compiled(_IND["filler_head"]).pattern + "+(?=.)")
-_TAIL_RX = re.compile("(?<=.)" + lexicon.compiled(_IND["filler_tail"]).pattern + "+$")
+_TAIL_KEEP = "".join(f"(?!(?<={re.escape(w[:-1])}){re.escape(w[-1])})" for w in _IND["filler_tail_keep"])
+_TAIL_RX = re.compile("(?<=.)" + _TAIL_KEEP + lexicon.compiled(_IND["filler_tail"]).pattern + "+$")
 _SUBJECT_TIME = re.compile(_IND["subject_time_head_pattern"])
 _ORG_HEAD = re.compile(_IND["org_head_pattern"])
 _NOISE_RX = re.compile(r"[\dxX*?%‰.]+|[《》〈〉]")
