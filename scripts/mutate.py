@@ -131,7 +131,7 @@ MUTATIONS = [
     ("sibling_part_taken_as_whole", f"{PKG}/pipeline/quantities/metrics.py",
      "and not p.breakdown and p.unit.family == m.unit.family), None)", "and p.unit.family == m.unit.family), None)"),
     ("organisation_kept_in_the_indicator", f"{PKG}/pipeline/quantities/metrics.py",
-     '    s = _ORG_HEAD.sub("", s) if "局" in s or "站" in s or "部" in s else s\n', ""),
+     '    s = _ORG_HEAD.sub("", s) if not _ORG_LAST.isdisjoint(s) else s\n', ""),
     ("unit_gloss_counted_twice", f"{PKG}/pipeline/relations.py",
      '            b["restates"] = a["metric_id"]', "            pass"),
     ("share_of_a_total_not_a_part", f"{PKG}/pipeline/relations.py",

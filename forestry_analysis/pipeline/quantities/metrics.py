@@ -229,7 +229,10 @@ _HEAD_RX = re.compile("^" + lexicon.compiled(_IND["filler_head"]).pattern + "+(?
 _TAIL_KEEP = "".join(f"(?!(?<={re.escape(w[:-1])}){re.escape(w[-1])})" for w in _IND["filler_tail_keep"])
 _TAIL_RX = re.compile("(?<=.)" + _TAIL_KEEP + lexicon.compiled(_IND["filler_tail"]).pattern + "+$")
 _SUBJECT_TIME = re.compile(_IND["subject_time_head_pattern"])
-_ORG_HEAD = re.compile(_IND["org_head_pattern"])
+_ORG_SUFFIXES = _IND["org_head_suffixes"]
+_ORG_HEAD = re.compile(r"^[\u4e00-\u9fff]{0,8}?" + lexicon.compiled(_ORG_SUFFIXES).pattern
+                       + "(?!" + lexicon.compiled(_IND["org_head_not_before"]).pattern + ")(?=..)")
+_ORG_LAST = frozenset(w[-1] for w in _ORG_SUFFIXES)
 _NOISE_RX = re.compile(r"[\dxX*?%‰.]+|[《》〈〉]")
 
 
@@ -250,7 +253,7 @@ def _clean(phrase: str) -> str:
     s = _MARKER.sub("", phrase) if "(" in phrase or "是" in phrase else phrase
     s = _YEARS.sub("", s) if "年" in s or "月" in s or "日" in s else s
     s = _SUBJECT_TIME.sub("", _NOISE_RX.sub("", s).strip(" \t\"'`"))
-    s = _ORG_HEAD.sub("", s) if "局" in s or "站" in s or "部" in s else s
+    s = _ORG_HEAD.sub("", s) if not _ORG_LAST.isdisjoint(s) else s
     s = _HEAD_RX.sub("", s) if s[:1] in _HEAD_FIRST else s
     s = _TAIL_RX.sub("", s) if _ends_in(s, _TAIL_LAST) else s
     s = _HEAD_RX.sub("", s) if s[:1] in _HEAD_FIRST and _HEAD_RX.match(s) else s

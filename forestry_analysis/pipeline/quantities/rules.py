@@ -140,7 +140,8 @@ def regions(text):
 
 
 # A numeral between words (守住一条红线, 建好两个产业), not an ordinal (一是, 二、, 第三).
-_FORMULA_STEP = re.compile(r"(?<=[\u4e00-\u9fff、,])(?<!第)[一二两三四五六七八九十](?=[\u4e00-\u9fff])(?![是、])")
+_FORMULA_STEP = re.compile(r"(?=[一二两三四五六七八九十])(?<=[\u4e00-\u9fff、,])(?<!第)[一二两三四五六七八九十]"
+                           r"(?=[\u4e00-\u9fff])(?![是、])")   # leading lookahead: tried only at numerals
 _FORMULA_VALUE = {c: v for v, cs in enumerate(("一", "二两", "三", "四", "五", "六", "七", "八", "九", "十"), 1) for c in cs}
 _SENTENCE_MARK = re.compile(r"[。;；!！?？\n]")
 
